@@ -1,0 +1,50 @@
+"""Per-request plumbing for the views: the unit of work, who is asking, and their key."""
+
+from __future__ import annotations
+
+from flask import current_app, g, request, session
+
+from ..errors import Invalid, NotAuthenticated
+from ..rules.permissions import Actor
+from ..services import accounts
+from ..services.uow import UnitOfWork
+
+MAX_IDEMPOTENCY_KEY = 200
+
+
+def uow() -> UnitOfWork:
+    """A unit of work bound to this app's database, clock and publisher."""
+    ext = current_app.extensions
+    return UnitOfWork(ext["queue_sessions"], ext["queue_clock"], ext["queue_publisher"])
+
+
+def actor() -> Actor:
+    """The device (bearer token) or staff user (session cookie) making the request."""
+    if "actor" not in g:
+        g.actor = accounts.actor_for(
+            uow(), user_id=session.get("user_id"), device_token=_bearer_token()
+        )
+    return g.actor
+
+
+def idempotency_key() -> str | None:
+    """The request's Idempotency-Key header, checked for size."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not 0 < len(key) <= MAX_IDEMPOTENCY_KEY:
+        raise Invalid(
+            f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters",
+            fields={"Idempotency-Key": "bad length"},
+        )
+    return key
+
+
+def _bearer_token() -> str | None:
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthenticated("Authorization must be 'Bearer <device token>'", code="bad_token")
+    return token.strip()

@@ -1,0 +1,286 @@
+"""The OpenAPI 3 description of /api/v1, served at /api/v1/openapi.json.
+
+Written by hand so that it documents intent; a test checks it against the registered routes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from flask.typing import ResponseReturnValue
+
+bp = Blueprint("openapi", __name__)
+
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+TIME = {"type": "string", "format": "date-time", "nullable": True}
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": STRING,
+                "message": STRING,
+                "fields": {"type": "object", "additionalProperties": STRING},
+            },
+        }
+    },
+}
+VISIT = {
+    "type": "object",
+    "properties": {
+        "id": INTEGER,
+        "token": {**STRING, "description": "only to the ticket's holder and staff"},
+        "number": {**STRING, "example": "C042"},
+        "kind": {"type": "string", "enum": ["walk_in", "appointment"]},
+        "service": STRING,
+        "service_name": STRING,
+        "status": {
+            "type": "string",
+            "enum": ["waiting", "called", "serving", "done", "no_show", "cancelled", "left"],
+        },
+        "priority": {"type": "boolean"},
+        "needs": {"type": "array", "items": STRING},
+        "language": {**STRING, "nullable": True},
+        "scheduled_at": TIME,
+        "arrived_at": TIME,
+        "greeted_at": TIME,
+        "called_at": TIME,
+        "service_started_at": TIME,
+        "completed_at": TIME,
+        "ended_at": TIME,
+        "desk": {**STRING, "nullable": True},
+        "desk_id": {**INTEGER, "nullable": True},
+        "position": {**INTEGER, "nullable": True},
+        "estimated_wait_s": {**INTEGER, "nullable": True},
+        "estimated_wait_low_s": {**INTEGER, "nullable": True},
+        "estimated_wait_high_s": {**INTEGER, "nullable": True},
+    },
+}
+OBJECT = {"type": "object"}
+
+
+def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    schema = {"type": "object", "properties": properties, "required": required}
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _op(
+    summary: str,
+    ok: dict[str, Any] | None,
+    *,
+    status: str = "200",
+    errors: tuple[str, ...] = ("404",),
+    body: dict[str, Any] | None = None,
+    params: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    responses: dict[str, Any] = {
+        status: {"description": "success"}
+        if ok is None
+        else {"description": "success", "content": {"application/json": {"schema": ok}}}
+    }
+    for code in errors:
+        responses[code] = {"$ref": f"#/components/responses/E{code}"}
+    op: dict[str, Any] = {"summary": summary, "responses": responses}
+    if params:
+        op["parameters"] = [{"$ref": f"#/components/parameters/{p}"} for p in params]
+    if body is not None:
+        op["requestBody"] = body
+    return op
+
+
+STAFF = ("401", "403", "404", "409", "422")
+PATHS: dict[str, dict[str, Any]] = {
+    "/auth/login": {
+        "post": _op(
+            "Sign in; sets the session cookie",
+            OBJECT,
+            errors=("400", "401", "422"),
+            body=_body({"username": STRING, "password": STRING}, ["username", "password"]),
+        )
+    },
+    "/auth/logout": {"post": _op("Sign out", None, status="204", errors=())},
+    "/auth/me": {"get": _op("The signed-in user", OBJECT, errors=("401",))},
+    "/sites": {"get": _op("Sites with their services", {"type": "array", "items": OBJECT})},
+    "/sites/{site}": {"get": _op("One site: services, desks, opening hours", OBJECT)},
+    "/sites/{site}/board": {"get": _op("The public board snapshot", OBJECT)},
+    "/sites/{site}/queue": {"get": _op("Both queues for staff", OBJECT, errors=STAFF)},
+    "/sites/{site}/tickets": {
+        "post": _op(
+            "Issue a walk-in ticket (kiosk device or staff)",
+            VISIT,
+            status="201",
+            errors=(*STAFF, "400"),
+            params=("IdempotencyKey",),
+            body=_body(
+                {
+                    "service": STRING,
+                    "priority": {"type": "boolean"},
+                    "needs": {"type": "array", "items": STRING},
+                    "language": STRING,
+                    "customer_name": STRING,
+                },
+                ["service"],
+            ),
+        )
+    },
+    "/sites/{site}/check-in": {
+        "post": _op(
+            "Check in an appointment",
+            VISIT,
+            status="201",
+            errors=STAFF,
+            body=_body({"reference": STRING}, ["reference"]),
+        )
+    },
+    "/sites/{site}/appointments": {
+        "post": _op(
+            "Book an appointment",
+            OBJECT,
+            status="201",
+            errors=STAFF,
+            body=_body(
+                {
+                    "service": STRING,
+                    "scheduled_at": {"type": "string", "format": "date-time"},
+                    "customer_name": STRING,
+                },
+                ["service", "scheduled_at"],
+            ),
+        )
+    },
+    "/sites/{site}/appointments/{reference}/cancel": {
+        "post": _op("Cancel a booking", OBJECT, errors=STAFF)
+    },
+    "/sites/{site}/notices": {
+        "post": _op(
+            "Post a delay notice to the screens",
+            OBJECT,
+            status="201",
+            errors=STAFF,
+            body=_body({"message": STRING, "estimated_wait_min": INTEGER}, ["message"]),
+        ),
+        "delete": _op("Clear the delay notice", None, status="204", errors=STAFF),
+    },
+    "/tickets/{token}": {"get": _op("A ticket's public status", VISIT)},
+    "/visits/{visit_id}/{action}": {
+        "post": _op(
+            "greet, recall, start, complete or no-show",
+            VISIT,
+            errors=STAFF,
+            params=("Action",),
+        )
+    },
+    "/visits/{visit_id}/call": {
+        "post": _op(
+            "Call this visit to a desk",
+            VISIT,
+            errors=STAFF,
+            body=_body({"desk": INTEGER}, ["desk"]),
+        )
+    },
+    "/visits/{visit_id}/transfer": {
+        "post": _op(
+            "Send the visit to another service's queue, keeping its arrival time",
+            VISIT,
+            errors=STAFF,
+            body=_body({"service": STRING}, ["service"]),
+        )
+    },
+    "/visits/{visit_id}/cancel": {
+        "post": _op(
+            "End a visit that will not be served",
+            VISIT,
+            errors=STAFF,
+            body=_body({"reason": {"type": "string", "enum": ["cancelled", "left"]}}, []),
+        )
+    },
+    "/desks/{desk_id}/open": {"post": _op("Open a desk", OBJECT, errors=STAFF)},
+    "/desks/{desk_id}/close": {"post": _op("Close a desk", OBJECT, errors=STAFF)},
+    "/desks/{desk_id}/call-next": {
+        "post": _op(
+            "Call the next visit by the call rule; 204 when nobody is callable",
+            VISIT,
+            errors=STAFF,
+            params=("IdempotencyKey",),
+        )
+    },
+    "/openapi.json": {"get": _op("This document", OBJECT, errors=())},
+}
+
+
+def _path_parameters(path: str) -> list[dict[str, Any]]:
+    names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
+    return [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": INTEGER if name.endswith("_id") else STRING,
+        }
+        for name in names
+        if name != "action"
+    ]
+
+
+def document() -> dict[str, Any]:
+    """The whole OpenAPI document."""
+    paths = {}
+    for path, operations in PATHS.items():
+        params = _path_parameters(path)
+        paths[path] = {**operations, **({"parameters": params} if params else {})}
+    error_response = {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    }
+    meanings = {
+        "400": "Malformed request",
+        "401": "Not signed in",
+        "403": "Not allowed here",
+        "404": "Unknown site, visit, desk or ticket",
+        "409": "Illegal state change or conflict",
+        "422": "Invalid fields",
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "OneStop Queue API", "version": "1"},
+        "servers": [{"url": "/api/v1"}],
+        "paths": paths,
+        "components": {
+            "schemas": {"Error": ERROR, "Visit": VISIT},
+            "responses": {
+                f"E{code}": {"description": text, **error_response}
+                for code, text in meanings.items()
+            },
+            "parameters": {
+                "IdempotencyKey": {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": False,
+                    "schema": STRING,
+                    "description": "a retry with the same key returns the first answer",
+                },
+                "Action": {
+                    "name": "action",
+                    "in": "path",
+                    "required": True,
+                    "schema": {
+                        "type": "string",
+                        "enum": ["greet", "recall", "start", "complete", "no-show"],
+                    },
+                },
+            },
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": "onestop_session"},
+                "device": {"type": "http", "scheme": "bearer"},
+            },
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    return document()

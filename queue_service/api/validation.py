@@ -1,0 +1,124 @@
+"""Reading a JSON body field by field, collecting every problem into one 4xx answer."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from flask import request
+
+from ..errors import Invalid, QueueError
+
+
+class Form:
+    """A JSON object body. Read fields with the typed getters, then call `done()`."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+        self._read: set[str] = set()
+        self.errors: dict[str, str] = {}
+
+    @classmethod
+    def from_request(cls, *, optional: bool = False) -> Form:
+        """The request's body, which must be a JSON object (or absent, when `optional`)."""
+        if optional and not request.get_data(cache=True):
+            return cls({})
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            raise QueueError("the body must be a JSON object", code="bad_json")
+        return cls(data)
+
+    def _take(self, name: str, required: bool) -> Any:
+        self._read.add(name)
+        value = self._data.get(name)
+        if value is None and required:
+            self.errors[name] = "required"
+        return value
+
+    def _fail(self, name: str, message: str) -> None:
+        self.errors[name] = message
+
+    def text(
+        self,
+        name: str,
+        *,
+        required: bool = False,
+        max_length: int = 200,
+        pattern: str | None = None,
+    ) -> str | None:
+        value = self._take(name, required)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self._fail(name, "must be a string")
+        elif not value.strip():
+            self._fail(name, "must not be blank")
+        elif len(value) > max_length:
+            self._fail(name, f"must be at most {max_length} characters")
+        elif pattern is not None and not re.fullmatch(pattern, value):
+            self._fail(name, "is not in the expected format")
+        else:
+            return value.strip()
+        return None
+
+    def integer(
+        self, name: str, *, required: bool = False, minimum: int = 0, maximum: int = 2**31 - 1
+    ) -> int | None:
+        value = self._take(name, required)
+        if value is None:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool):
+            self._fail(name, "must be a whole number")
+        elif not minimum <= value <= maximum:
+            self._fail(name, f"must be between {minimum} and {maximum}")
+        else:
+            return value
+        return None
+
+    def boolean(self, name: str, *, default: bool = False) -> bool:
+        value = self._take(name, False)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self._fail(name, "must be true or false")
+            return default
+        return value
+
+    def text_list(self, name: str, *, max_items: int = 10, max_length: int = 40) -> list[str]:
+        value = self._take(name, False)
+        if value is None:
+            return []
+        if (
+            not isinstance(value, list)
+            or len(value) > max_items
+            or not all(isinstance(v, str) and 0 < len(v.strip()) <= max_length for v in value)
+        ):
+            self._fail(name, f"must be a list of at most {max_items} short strings")
+            return []
+        return [v.strip() for v in value]
+
+    def instant(self, name: str, *, required: bool = False) -> datetime | None:
+        """An ISO 8601 date-time that states its offset."""
+        value = self._take(name, required)
+        if value is None:
+            return None
+        if not isinstance(value, str) or len(value) > 40:
+            self._fail(name, "must be an ISO 8601 date-time string")
+            return None
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            self._fail(name, "must be an ISO 8601 date-time string")
+            return None
+        if parsed.tzinfo is None:
+            self._fail(name, "must include a UTC offset, e.g. 2026-03-29T10:30:00+01:00")
+            return None
+        return parsed
+
+    def done(self) -> None:
+        """Refuse the body if any field was bad or unknown."""
+        for name in self._data.keys() - self._read:
+            self.errors[name] = "unknown field"
+        if self.errors:
+            raise Invalid("some fields are not valid", fields=dict(sorted(self.errors.items())))

@@ -1,0 +1,37 @@
+"""The application factory: everything is built here, nothing at import time."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+
+from . import api, db
+from .clock import SystemClock
+from .config import from_environment
+from .events import NullPublisher
+from .extensions import socketio
+
+DEFAULTS: dict[str, Any] = {
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "onestop_session",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+}
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. `config` replaces the environment (tests pass their own), and may
+    carry a `CLOCK` and a `PUBLISHER` to inject."""
+    app = Flask(__name__)
+    app.config.update(DEFAULTS)
+    app.config.update(config if config is not None else from_environment())
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["queue_clock"] = app.config.get("CLOCK") or SystemClock()
+    app.extensions["queue_publisher"] = app.config.get("PUBLISHER") or NullPublisher()
+    db.init_app(app)
+    socketio.init_app(app, async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "gevent"))
+    api.init_app(app)
+    return app

@@ -1,0 +1,173 @@
+"""The `queue-service` command: database, configuration, accounts, demo data and the server."""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import db
+from .app import create_app
+from .config import ConfigError
+from .errors import QueueError
+from .extensions import socketio
+from .rules.permissions import DEVICE_ROLES, STAFF_ROLES
+from .services import accounts, site_config
+from .services.uow import UnitOfWork
+
+DEMO_PASSWORD = "onestop-demo"
+DEMO_ROLES = ("reception", "adviser", "manager")
+
+
+def _uow(app: Flask) -> UnitOfWork:
+    ext = app.extensions
+    return UnitOfWork(ext["queue_sessions"], ext["queue_clock"], ext["queue_publisher"])
+
+
+@click.group(help="OneStop Queue server administration.")
+def cli() -> None:
+    pass
+
+
+@cli.group(name="db", help="The database schema.")
+def db_group() -> None:
+    pass
+
+
+@db_group.command(name="upgrade")
+def db_upgrade() -> None:
+    """Apply every migration not yet applied."""
+    app = create_app()
+    db.upgrade(app.extensions["queue_engine"])
+    click.echo("database is up to date")
+
+
+@cli.group(name="sites", help="Sites, services, desks and opening hours.")
+def sites_group() -> None:
+    pass
+
+
+@sites_group.command(name="load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def sites_load(file: Path) -> None:
+    """Create or update sites from a TOML file (idempotent)."""
+    app = create_app()
+    for line in site_config.load_sites(_uow(app), _read_toml(file)):
+        click.echo(line)
+
+
+@cli.group(name="user", help="Staff accounts.")
+def user_group() -> None:
+    pass
+
+
+@user_group.command(name="add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(sorted(r.value for r in STAFF_ROLES)))
+@click.option("--site", "sites", multiple=True, help="A site slug; repeat for several.")
+@click.option("--password", help="Read from standard input when not given.")
+@click.option("--name", "display_name", help="The name shown in the staff app.")
+def user_add(
+    username: str,
+    role: str,
+    sites: tuple[str, ...],
+    password: str | None,
+    display_name: str | None,
+) -> None:
+    """Create a staff user, or reset an existing one."""
+    app = create_app()
+    if password is None:
+        password = sys.stdin.readline().rstrip("\n")
+    user = accounts.add_user(_uow(app), username, password, role, list(sites), display_name)
+    click.echo(
+        f"user {user['username']} ({user['role']}) at {', '.join(user['sites']) or 'all sites'}"
+    )
+
+
+@cli.group(name="device", help="Kiosks and lobby displays.")
+def device_group() -> None:
+    pass
+
+
+@device_group.command(name="add")
+@click.option("--site", required=True)
+@click.option("--kind", required=True, type=click.Choice(sorted(r.value for r in DEVICE_ROLES)))
+@click.option("--name", required=True)
+def device_add(site: str, kind: str, name: str) -> None:
+    """Pair a device with a site; prints its token alone on the last line."""
+    app = create_app()
+    token = accounts.add_device(_uow(app), site, kind, name)
+    click.echo(f"{kind} {name!r} paired with {site}; its token (shown once):")
+    click.echo(token)
+
+
+@cli.command(name="seed-demo")
+def seed_demo() -> None:
+    """Load the reference council's two sites with staff logins and devices."""
+    app = create_app()
+    if app.config["QUEUE_ENV"] == "production":
+        raise click.ClickException("seed-demo refuses to run with QUEUE_ENV=production")
+    uow = _uow(app)
+    demo = tomllib.loads(files("queue_service").joinpath("demo/sites.toml").read_text())
+    for line in site_config.load_sites(uow, demo):
+        click.echo(line)
+    base = app.config["PUBLIC_BASE_URL"]
+    for site in demo["site"]:
+        slug = site["slug"]
+        click.echo(f"\n{site['name']}  board: {base}/api/v1/sites/{slug}/board")
+        for role in DEMO_ROLES:
+            accounts.add_user(uow, f"{slug}-{role}", DEMO_PASSWORD, role, [slug])
+            click.echo(f"  {role:<10} login {slug}-{role} / {DEMO_PASSWORD}")
+        for kind in sorted(DEVICE_ROLES):
+            token = accounts.add_device(uow, slug, kind, f"demo {kind}", replace=True)
+            click.echo(f"  {kind:<10} token {token}")
+    click.echo(f"\nAPI: {base}/api/v1/openapi.json")
+
+
+@cli.command(name="serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+def serve(host: str, port: int) -> None:
+    """Run the gevent server with the API and Socket.IO."""
+    app = create_app()
+    click.echo(f"serving on http://{host}:{port}", err=True)
+    socketio.run(app, host=host, port=port, log_output=False)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{path} is not valid TOML: {exc}") from exc
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command; every failure is one line on standard error and a non-zero exit."""
+    try:
+        cli.main(args=argv, prog_name="queue-service", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.format_message())
+    except click.UsageError as exc:
+        _fail(exc.format_message(), 2)
+    except click.ClickException as exc:
+        _fail(exc.format_message(), exc.exit_code)
+    except click.Abort:
+        _fail("aborted", 1)
+    except (QueueError, ConfigError) as exc:
+        _fail(str(exc), 1)
+    except SQLAlchemyError as exc:
+        first_line = str(exc).splitlines()[0]
+        _fail(f"database error ({first_line}); has `queue-service db upgrade` run?", 1)
+    except OSError as exc:
+        _fail(str(exc), 1)
+
+
+def _fail(message: str, status: int) -> None:
+    click.echo(f"queue-service: error: {message}", err=True)
+    sys.exit(status)

@@ -1,0 +1,46 @@
+"""All configuration read from the environment lives here, and only here."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable configuration."""
+
+
+def _instance_dir() -> Path:
+    path = Path(os.environ.get("QUEUE_INSTANCE_DIR", Path.cwd() / "instance"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _secret_key(environment: str, instance: Path) -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if environment == "production":
+        raise ConfigError("SECRET_KEY must be set when QUEUE_ENV=production")
+    # Development keeps one generated key so that sign-ins survive restarts.
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def from_environment() -> dict[str, Any]:
+    """Build the app configuration from environment variables."""
+    environment = os.environ.get("QUEUE_ENV", "development")
+    instance = _instance_dir()
+    return {
+        "QUEUE_ENV": environment,
+        "SECRET_KEY": _secret_key(environment, instance),
+        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'queue.db'}"),
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "SESSION_COOKIE_SECURE": environment == "production",
+    }

@@ -1,0 +1,48 @@
+"""The named failures of the service layer; the web and socket edges translate them."""
+
+from __future__ import annotations
+
+
+class QueueError(Exception):
+    """Base of every failure a client can cause. `code` is the stable machine-readable name."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(
+        self, message: str, *, code: str | None = None, fields: dict[str, str] | None = None
+    ):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.fields = fields
+
+
+class Invalid(QueueError):
+    status = 422
+    code = "invalid"
+
+
+class NotAuthenticated(QueueError):
+    status = 401
+    code = "not_authenticated"
+
+
+class Forbidden(QueueError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(QueueError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(QueueError):
+    status = 409
+    code = "conflict"
+
+
+class IllegalTransition(Conflict):
+    code = "illegal_transition"

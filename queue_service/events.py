@@ -1,0 +1,57 @@
+"""Domain events: what happened, told to the outside world only after the commit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SiteChanged:
+    """Anything at the site changed; `version` is the site's new version."""
+
+    site_id: int
+    site_slug: str
+    version: int
+
+
+@dataclass(frozen=True)
+class VisitChanged:
+    """One visit's public status changed."""
+
+    site_id: int
+    visit_id: int
+    token: str
+
+
+@dataclass(frozen=True)
+class VisitCalled:
+    """A visit was called (or recalled) to a desk: the lobby announces it."""
+
+    site_id: int
+    visit_id: int
+    number: str
+    desk: str
+    service: str
+    at: datetime
+
+
+Event = SiteChanged | VisitChanged | VisitCalled
+
+
+class Publisher(Protocol):
+    def publish(self, events: Sequence[Event]) -> None:
+        """Deliver committed events to whoever listens."""
+        ...
+
+
+class NullPublisher:
+    """Publishes nowhere: the server core runs without live updates."""
+
+    def publish(self, events: Sequence[Event]) -> None:
+        log.debug("dropping %d event(s): no live publisher configured", len(events))

@@ -1,0 +1,5 @@
+"""Flask extensions, created unbound here and bound to an app in `create_app`."""
+
+from flask_socketio import SocketIO
+
+socketio = SocketIO()

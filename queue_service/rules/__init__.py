@@ -1,0 +1,1 @@
+"""Pure rules: standard library only, time passed in, plain data in and out."""

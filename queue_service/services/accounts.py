@@ -1,0 +1,141 @@
+"""Staff users and paired devices: creating them, signing in, and knowing who is acting."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..errors import Conflict, Invalid, NotAuthenticated
+from ..models import Device, Site, StaffUser
+from ..rules.permissions import ANONYMOUS, DEVICE_ROLES, STAFF_ROLES, Actor, Role
+from .uow import UnitOfWork
+
+MIN_PASSWORD_LENGTH = 8
+# Spent on unknown usernames too, so response time does not reveal which names exist.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_user(
+    uow: UnitOfWork,
+    username: str,
+    password: str,
+    role: str,
+    site_slugs: list[str],
+    display_name: str | None = None,
+) -> dict[str, Any]:
+    """Create a staff user, or reset an existing one's password, role and sites."""
+    if role not in STAFF_ROLES:
+        raise Invalid(
+            f"role must be one of {', '.join(sorted(STAFF_ROLES))}", fields={"role": role}
+        )
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    with uow.writing() as session:
+        sites = list(session.scalars(select(Site).where(Site.slug.in_(site_slugs))))
+        missing = set(site_slugs) - {s.slug for s in sites}
+        if missing:
+            raise Invalid(f"no site {', '.join(sorted(missing))}", fields={"site": "unknown"})
+        if role != Role.ADMIN and not sites:
+            raise Invalid("a staff user other than an admin needs at least one site")
+        user = session.scalars(
+            select(StaffUser).where(StaffUser.username == username)
+        ).one_or_none()
+        if user is None:
+            user = StaffUser(username=username, created_at=uow.now(), display_name=username)
+            session.add(user)
+        user.password_hash = generate_password_hash(password)
+        user.role = role
+        user.display_name = display_name or user.display_name
+        user.sites = sites
+        user.active = True
+        session.flush()
+        body = user_view(user)
+        uow.commit()
+    return body
+
+
+def add_device(
+    uow: UnitOfWork, site_slug: str, kind: str, name: str, *, replace: bool = False
+) -> str:
+    """Pair a kiosk or display with a site. Returns its token, which is shown only once.
+    With `replace`, a device of the same name is revoked first (a re-paired screen)."""
+    if kind not in DEVICE_ROLES:
+        raise Invalid("kind must be kiosk or display", fields={"kind": kind})
+    token = secrets.token_urlsafe(32)
+    with uow.writing() as session:
+        site = session.scalars(select(Site).where(Site.slug == site_slug)).one_or_none()
+        if site is None:
+            raise Invalid(f"no site {site_slug!r}", fields={"site": "unknown"})
+        taken = session.scalars(
+            select(Device).where(
+                Device.site_id == site.id, Device.name == name, Device.revoked_at.is_(None)
+            )
+        ).one_or_none()
+        if taken is not None and not replace:
+            raise Conflict(f"{site_slug} already has a device called {name!r}")
+        if taken is not None:
+            taken.revoked_at = uow.now()
+        session.add(
+            Device(
+                site=site, kind=kind, name=name, token_hash=hash_token(token), created_at=uow.now()
+            )
+        )
+        uow.commit()
+    return token
+
+
+def login(uow: UnitOfWork, username: str, password: str) -> dict[str, Any]:
+    """Check a username and password; the answer is the user, for the session cookie."""
+    with uow.reading() as session:
+        user = session.scalars(
+            select(StaffUser).where(StaffUser.username == username)
+        ).one_or_none()
+        valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+        if user is None or not valid or not user.active:
+            raise NotAuthenticated("wrong username or password", code="bad_credentials")
+        return user_view(user)
+
+
+def actor_for(uow: UnitOfWork, *, user_id: int | None, device_token: str | None) -> Actor:
+    """Who is acting, from a session's user id or a device's bearer token."""
+    with uow.reading() as session:
+        if device_token is not None:
+            device = session.scalars(
+                select(Device).where(Device.token_hash == hash_token(device_token))
+            ).one_or_none()
+            if device is None or device.revoked_at is not None:
+                raise NotAuthenticated("unknown or revoked device token", code="bad_token")
+            return Actor("device", device.id, Role(device.kind), frozenset({device.site_id}))
+        if user_id is not None:
+            user = session.get(StaffUser, user_id)
+            if user is not None and user.active:
+                sites = None if user.role == Role.ADMIN else frozenset(s.id for s in user.sites)
+                return Actor("user", user.id, Role(user.role), sites)
+        return ANONYMOUS
+
+
+def me(uow: UnitOfWork, user_id: int) -> dict[str, Any]:
+    """The signed-in user."""
+    with uow.reading() as session:
+        user = session.get(StaffUser, user_id)
+        if user is None or not user.active:
+            raise NotAuthenticated("sign in first")
+        return user_view(user)
+
+
+def user_view(user: StaffUser) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "sites": [s.slug for s in user.sites],
+    }

@@ -1,0 +1,158 @@
+"""Lookups shared by the use cases; each raises NotFound rather than returning None."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..errors import Forbidden, Invalid, NotAuthenticated, NotFound
+from ..models import Appointment, Desk, Service, Site, Visit
+from ..rules.estimate import DeskState, ServiceTime, service_time_stats
+from ..rules.lifecycle import ACTIVE, Status
+from ..rules.next_visit import CallPolicy, Candidate
+from ..rules.permissions import Actor, Permission, can
+
+RECENT_SERVICE_WINDOW = timedelta(days=14)
+RECENT_SERVICE_SAMPLES = 50
+
+
+def require(actor: Actor, permission: Permission, site_id: int) -> None:
+    """Refuse the anonymous (401) and the wrong role or site (403)."""
+    if actor.role is None:
+        raise NotAuthenticated("sign in first")
+    if not can(actor, permission, site_id):
+        raise Forbidden(f"not allowed to {permission.value.replace('_', ' ')} at this site")
+
+
+def site_by_slug(session: Session, slug: str) -> Site:
+    site = session.scalars(select(Site).where(Site.slug == slug)).one_or_none()
+    if site is None:
+        raise NotFound(f"no site {slug!r}")
+    return site
+
+
+def service_by_code(session: Session, site: Site, code: str, field: str = "service") -> Service:
+    service = session.scalars(
+        select(Service).where(Service.site_id == site.id, Service.code == code, Service.active)
+    ).one_or_none()
+    if service is None:
+        raise Invalid(f"no service {code!r} at {site.slug}", fields={field: "unknown service"})
+    return service
+
+
+def desk_by_id(session: Session, desk_id: int) -> Desk:
+    desk = session.get(Desk, desk_id)
+    if desk is None or not desk.active:
+        raise NotFound(f"no desk {desk_id}")
+    return desk
+
+
+def visit_by_id(session: Session, visit_id: int) -> Visit:
+    visit = session.get(Visit, visit_id, populate_existing=True)
+    if visit is None:
+        raise NotFound(f"no visit {visit_id}")
+    return visit
+
+
+def visit_by_token(session: Session, token: str) -> Visit:
+    visit = session.scalars(select(Visit).where(Visit.token == token)).one_or_none()
+    if visit is None:
+        raise NotFound("no such ticket")
+    return visit
+
+
+def appointment_by_reference(session: Session, site: Site, reference: str) -> Appointment:
+    appointment = session.scalars(
+        select(Appointment).where(
+            Appointment.site_id == site.id, Appointment.reference == reference.strip().upper()
+        )
+    ).one_or_none()
+    if appointment is None:
+        raise NotFound(f"no appointment {reference!r} at {site.slug}")
+    return appointment
+
+
+def active_visits(session: Session, site_id: int) -> list[Visit]:
+    """Visits waiting, being called or being served at the site."""
+    stmt = (
+        select(Visit)
+        .where(Visit.site_id == site_id, Visit.status.in_(sorted(ACTIVE)))
+        .options(selectinload(Visit.service), selectinload(Visit.desk))
+        .order_by(Visit.arrived_at, Visit.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def desk_in_use(session: Session, desk_id: int) -> Visit | None:
+    """The visit called to, or being served at, a desk."""
+    return session.scalars(
+        select(Visit).where(
+            Visit.desk_id == desk_id, Visit.status.in_([Status.CALLED, Status.SERVING])
+        )
+    ).first()
+
+
+def policy_for(site: Site) -> CallPolicy:
+    """The call rule's constants from the site's settings."""
+    return CallPolicy(
+        call_window=timedelta(seconds=site.call_window_s),
+        grace=timedelta(seconds=site.grace_s),
+        walk_in_target=timedelta(seconds=site.wait_target_s),
+        appointment_target=timedelta(seconds=site.appointment_target_s),
+    )
+
+
+def candidate(visit: Visit) -> Candidate:
+    """A waiting visit as the call rule sees it."""
+    return Candidate(
+        visit_id=visit.id,
+        service_id=visit.service_id,
+        arrived_at=visit.arrived_at,
+        priority=visit.priority,
+        scheduled_at=visit.scheduled_at,
+    )
+
+
+def desk_states(site: Site, active: list[Visit]) -> list[DeskState]:
+    """The site's desks with the visit each one holds, for the estimator."""
+    at_desk = {v.desk_id: v for v in active if v.desk_id is not None and v.status != Status.WAITING}
+    states = []
+    for desk in site.desks:
+        if not desk.active:
+            continue
+        current = at_desk.get(desk.id)
+        states.append(
+            DeskState(
+                desk_id=desk.id,
+                service_ids=frozenset(s.id for s in desk.services if s.active),
+                is_open=desk.is_open,
+                current_service_id=current.service_id if current else None,
+                current_started_at=current.service_started_at if current else None,
+            )
+        )
+    return states
+
+
+def service_times(session: Session, site: Site, now: datetime) -> dict[int, ServiceTime]:
+    """Per service, the spread of its recent service durations (or its configured default)."""
+    stmt = (
+        select(Visit.service_id, Visit.service_started_at, Visit.completed_at)
+        .where(
+            Visit.site_id == site.id,
+            Visit.completed_at.is_not(None),
+            Visit.completed_at >= now - RECENT_SERVICE_WINDOW,
+        )
+        .order_by(Visit.completed_at.desc())
+        .limit(RECENT_SERVICE_SAMPLES * max(len(site.services), 1))
+    )
+    durations: dict[int, list[float]] = {}
+    for service_id, started, completed in session.execute(stmt):
+        samples = durations.setdefault(service_id, [])
+        if started is not None and len(samples) < RECENT_SERVICE_SAMPLES:
+            samples.append((completed - started).total_seconds())
+    return {
+        s.id: service_time_stats(durations.get(s.id, []), s.default_service_min * 60.0)
+        for s in site.services
+    }

@@ -1,0 +1,130 @@
+"""Sites, services, desks and opening hours from a TOML file a council keeps in version control.
+
+Loading is idempotent: sites are matched by slug, services by code, desks by name. A service
+or desk missing from the file is deactivated, not deleted, because past visits refer to it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import Invalid
+from ..models import Desk, Service, Site
+from ..rules.calendar import CalendarError, validate_hours, zone
+from .uow import UnitOfWork
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+SITE_SETTINGS = {
+    "call_window_min": "call_window_s",
+    "grace_min": "grace_s",
+    "greet_target_min": "greet_target_s",
+    "wait_target_min": "wait_target_s",
+    "appointment_target_min": "appointment_target_s",
+}
+
+
+def load_sites(uow: UnitOfWork, document: dict[str, Any]) -> list[str]:
+    """Create or update every site in the document; returns one summary line per site."""
+    sites = document.get("site")
+    if not isinstance(sites, list) or not sites:
+        raise Invalid("the file has no [[site]] tables")
+    lines = []
+    with uow.writing() as session:
+        for index, spec in enumerate(sites):
+            try:
+                lines.append(_load_site(session, spec))
+            except (KeyError, TypeError, ValueError, CalendarError) as exc:
+                where = spec.get("slug", f"#{index + 1}") if isinstance(spec, dict) else index + 1
+                raise Invalid(f"site {where}: {exc}") from exc
+        uow.commit()
+    return lines
+
+
+def _load_site(session: Session, spec: dict[str, Any]) -> str:
+    slug = str(spec["slug"])
+    if not SLUG.match(slug):
+        raise ValueError(f"slug {slug!r} must be lower-case letters, digits and hyphens")
+    site = session.scalars(select(Site).where(Site.slug == slug)).one_or_none()
+    if site is None:
+        site = Site(slug=slug, version=0)
+        session.add(site)
+    site.name = _text(spec, "name", 120)
+    site.timezone = str(zone(str(spec["timezone"])).key)
+    site.opening_hours = validate_hours(dict(spec.get("opening_hours", {})))
+    for key, column in SITE_SETTINGS.items():
+        if key in spec:
+            setattr(site, column, _minutes(spec, key) * 60)
+    session.flush()
+    services = _load_services(session, site, spec.get("service", []))
+    desks = _load_desks(session, site, spec.get("desk", []), services)
+    return f"{slug}: {len(services)} services, {len(desks)} desks"
+
+
+def _load_services(session: Session, site: Site, specs: list[dict[str, Any]]) -> dict[str, Service]:
+    existing = {
+        s.code: s for s in session.scalars(select(Service).where(Service.site_id == site.id))
+    }
+    loaded: dict[str, Service] = {}
+    for position, spec in enumerate(specs):
+        code = _text(spec, "code", 16)
+        prefix = _text(spec, "prefix", 1).upper()
+        if code in loaded:
+            raise ValueError(f"service {code} appears twice")
+        service = existing.get(code) or Service(site=site, code=code)
+        service.name = _text(spec, "name", 120)
+        service.prefix = prefix
+        service.default_service_min = _minutes(spec, "default_service_min", default=10)
+        service.position = position
+        service.active = True
+        session.add(service)
+        loaded[code] = service
+    prefixes = [s.prefix for s in loaded.values()]
+    if len(set(prefixes)) != len(prefixes):
+        raise ValueError("two services share a ticket prefix")
+    for code, service in existing.items():
+        if code not in loaded:
+            service.active = False
+    session.flush()
+    return loaded
+
+
+def _load_desks(
+    session: Session, site: Site, specs: list[dict[str, Any]], services: dict[str, Service]
+) -> dict[str, Desk]:
+    existing = {d.name: d for d in session.scalars(select(Desk).where(Desk.site_id == site.id))}
+    loaded: dict[str, Desk] = {}
+    for position, spec in enumerate(specs):
+        name = _text(spec, "name", 60)
+        unknown = [code for code in spec.get("services", []) if code not in services]
+        if unknown:
+            raise ValueError(f"desk {name} serves unknown service(s) {', '.join(unknown)}")
+        desk = existing.get(name) or Desk(site=site, name=name, is_open=False)
+        desk.position = position
+        desk.active = True
+        desk.services = [services[code] for code in spec.get("services", [])]
+        session.add(desk)
+        loaded[name] = desk
+    for name, desk in existing.items():
+        if name not in loaded:
+            desk.active = False
+            desk.is_open = False
+    session.flush()
+    return loaded
+
+
+def _text(spec: dict[str, Any], key: str, max_length: int) -> str:
+    value = spec[key]
+    if not isinstance(value, str) or not value.strip() or len(value) > max_length:
+        raise ValueError(f"{key} must be a non-empty string of at most {max_length} characters")
+    return value.strip()
+
+
+def _minutes(spec: dict[str, Any], key: str, default: int | None = None) -> int:
+    value = spec.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 24 * 60:
+        raise ValueError(f"{key} must be a whole number of minutes from 0 to 1440")
+    return value

@@ -1,0 +1,92 @@
+"""The unit of work: one transaction, the clock, and events released only after commit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..clock import Clock
+from ..db import WRITE
+from ..events import Event, Publisher, SiteChanged
+from ..models import Site
+
+log = logging.getLogger(__name__)
+
+
+class UnitOfWork:
+    """Opens one transaction at a time; rolls back unless `commit` is called inside it."""
+
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, publisher: Publisher):
+        self._sessions = sessions
+        self.clock = clock
+        self._publisher = publisher
+        self._events: list[Event] = []
+        self._committed = False
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("no transaction is open")
+        return self._session
+
+    def now(self) -> datetime:
+        """The injected clock's now."""
+        return self.clock.now()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only transaction."""
+        yield from self._transaction(write=False)
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A transaction that will write (on SQLite it takes the write lock up front)."""
+        yield from self._transaction(write=True)
+
+    def _transaction(self, *, write: bool) -> Iterator[Session]:
+        self._events, self._committed = [], False
+        self._session = self._sessions()
+        try:
+            if write:
+                self._session.connection(execution_options={WRITE: True})
+            yield self._session
+        finally:
+            if not self._committed:
+                self._session.rollback()
+            self._session.close()
+            self._session = None
+        if self._committed and self._events:
+            self._publish()
+
+    def commit(self) -> None:
+        """Commit the open transaction; its events are published once the block closes."""
+        self.session.commit()
+        self._committed = True
+
+    def emit(self, event: Event) -> None:
+        """Queue an event for publication after a successful commit."""
+        self._events.append(event)
+
+    def lock_site(self, site_id: int) -> Site:
+        """Serialise writers per site: later reads in this transaction see the latest state."""
+        stmt = select(Site).where(Site.id == site_id).with_for_update()
+        return self.session.scalars(stmt.execution_options(populate_existing=True)).one()
+
+    def touch(self, site: Site) -> None:
+        """Record that the site changed: its version rises by one and screens are told."""
+        site.version += 1
+        self.emit(SiteChanged(site_id=site.id, site_slug=site.slug, version=site.version))
+
+    def _publish(self) -> None:
+        events, self._events = self._events, []
+        try:
+            self._publisher.publish(events)
+        except Exception:
+            # The change is committed; a failed broadcast must not turn it into an error.
+            log.exception("publishing %d event(s) failed", len(events))
