@@ -1,0 +1,117 @@
+"""A real `queue-service serve` process on a free port, for end-to-end tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+from sqlalchemy import text
+
+from queue_service import db
+from queue_service.models import Base
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def reset_database(url: str) -> None:
+    """Empty the database and bring it to the newest schema."""
+    engine = db.make_engine(url)
+    with engine.begin() as connection:
+        Base.metadata.drop_all(connection)
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.upgrade(engine)
+    engine.dispose()
+
+
+def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the `queue-service` command with the given environment."""
+    return subprocess.run(
+        [str(BIN / "queue-service"), *args], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+class LiveServer:
+    """Starts a seeded demo server against `database_url`; stops it on exit."""
+
+    def __init__(self, database_url: str, instance_dir: Path, **extra_env: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "QUEUE_INSTANCE_DIR": str(instance_dir),
+            "PUBLIC_BASE_URL": self.url,
+            **extra_env,
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+        self.seed_output = ""
+
+    def __enter__(self) -> LiveServer:
+        seeded = cli(self.env, "seed-demo")
+        if seeded.returncode != 0:
+            raise RuntimeError(f"seed-demo failed: {seeded.stderr}")
+        self.seed_output = seeded.stdout
+        self.start()
+        return self
+
+    def start(self) -> None:
+        log_path = Path(self.env["QUEUE_INSTANCE_DIR"]) / f"server-{self.port}.log"
+        with open(log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [str(BIN / "queue-service"), "serve", "--port", str(self.port)],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}")
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).ok:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not become healthy within 20 s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def token(self, site: str, kind: str) -> str:
+        """A device token that seed-demo printed for the site."""
+        section = self.seed_output.split(f"board: {self.url}/api/v1/sites/{site}/board", 1)[1]
+        for line in section.splitlines():
+            parts = line.split()
+            if parts[:2] == [kind, "token"]:
+                return parts[2]
+        raise KeyError(f"no {kind} token for {site}")
+
+    def session(self, username: str, password: str = "onestop-demo") -> requests.Session:
+        """A signed-in HTTP session."""
+        http = requests.Session()
+        response = http.post(
+            f"{self.url}/api/v1/auth/login", json={"username": username, "password": password}
+        )
+        response.raise_for_status()
+        return http
