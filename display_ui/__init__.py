@@ -1,0 +1,1 @@
+"""The lobby screen: its blueprint arrives with the display issue."""

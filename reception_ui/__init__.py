@@ -1,0 +1,1 @@
+"""The staff app and managers' reports: its blueprint arrives with the staff-app issue."""
