@@ -1,0 +1,85 @@
+"""The `queue-service` command, run as a real process."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.support.liveserver import cli, reset_database
+
+SITES = """
+[[site]]
+slug = "bootle"
+name = "Bootle One Stop Shop"
+timezone = "Europe/London"
+opening_hours = { mon = "09:00-17:00", sat = "closed" }
+
+[[site.service]]
+code = "CT"
+name = "Council Tax"
+prefix = "C"
+default_service_min = 8
+
+[[site.desk]]
+name = "Desk 1"
+services = ["CT"]
+"""
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    reset_database(url)
+    return {**os.environ, "DATABASE_URL": url, "QUEUE_INSTANCE_DIR": str(tmp_path)}
+
+
+def test_sites_load_is_idempotent(env: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "sites.toml"
+    path.write_text(SITES)
+    first = cli(env, "sites", "load", str(path))
+    second = cli(env, "sites", "load", str(path))
+    assert first.returncode == second.returncode == 0, first.stderr
+    assert first.stdout == second.stdout == "bootle: 1 services, 1 desks\n"
+
+
+def test_device_add_prints_the_token_alone_on_the_last_line(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "sites.toml").write_text(SITES)
+    cli(env, "sites", "load", str(tmp_path / "sites.toml"))
+    result = cli(env, "device", "add", "--site", "bootle", "--kind", "kiosk", "--name", "k1")
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.splitlines()[-1]
+    assert len(token) >= 40 and " " not in token
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("user", "add", "x", "--role", "bogus", "--site", "bootle", "--password", "abcdefgh"),
+        ("user", "add", "x", "--role", "adviser", "--site", "nowhere", "--password", "abcdefgh"),
+        ("device", "add", "--site", "bootle", "--kind", "toaster", "--name", "t"),
+        ("sites", "load", "/no/such/file.toml"),
+        ("serve", "--port", "99999"),
+        ("no-such-command",),
+    ],
+)
+def test_bad_arguments_get_one_line_and_a_nonzero_exit(
+    env: dict[str, str], args: tuple[str, ...]
+) -> None:
+    result = cli(env, *args)
+    assert result.returncode != 0
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("queue-service: error:")
+    assert "Traceback" not in result.stderr
+
+
+def test_a_broken_sites_file_is_one_clear_line(env: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(SITES.replace('timezone = "Europe/London"', 'timezone = "Mars/Olympus"'))
+    result = cli(env, "sites", "load", str(path))
+    assert result.returncode == 1
+    assert "unknown timezone" in result.stderr
+    assert result.stderr.count("\n") == 1
