@@ -1,0 +1,152 @@
+"""Concurrency against a real `queue-service serve` process (SQLite and PostgreSQL).
+
+Many clients issuing tickets at once get distinct, consecutive numbers; desks calling
+at once never share a visit; a retried Idempotency-Key replays the first answer."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.support.liveserver import LiveServer, reset_database
+
+pytestmark = pytest.mark.server
+
+PG_SKIP_REASON = "TEST_DATABASE_URL is not set: PostgreSQL tests skipped"
+ADVISER = "bootle-adviser"
+TICKETS = "/api/v1/sites/bootle/tickets"
+TIMEOUT = 30
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def live(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
+    """A seeded demo server on an emptied, migrated database."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'live.db'}"
+    else:
+        pg_url = os.environ.get("TEST_DATABASE_URL")
+        if not pg_url:
+            pytest.skip(PG_SKIP_REASON)
+        url = pg_url
+    reset_database(url)
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    with LiveServer(url, instance) as server:
+        yield server
+
+
+def desk_ids(server: LiveServer, http: requests.Session) -> dict[str, int]:
+    response = http.get(f"{server.url}/api/v1/sites/bootle", timeout=TIMEOUT)
+    response.raise_for_status()
+    return {d["name"]: d["id"] for d in response.json()["desks"]}
+
+
+def issue(server: LiveServer, http: requests.Session, service: str, **headers: str) -> Any:
+    return http.post(
+        f"{server.url}{TICKETS}", json={"service": service}, headers=headers, timeout=TIMEOUT
+    )
+
+
+def test_200_concurrent_tickets_get_distinct_consecutive_numbers(live: LiveServer) -> None:
+    threads = 20
+    sessions = [live.session(ADVISER) for _ in range(threads)]
+    start = threading.Barrier(threads)
+
+    def worker(index: int) -> list[tuple[int, Any]]:
+        http = sessions[index]
+        start.wait(timeout=TIMEOUT)
+        results = []
+        for _ in range(200 // threads):
+            response = issue(live, http, "CT")
+            results.append((response.status_code, response.json()))
+        return results
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        results = [r for batch in pool.map(worker, range(threads)) for r in batch]
+
+    assert [status for status, _ in results] == [201] * 200, [
+        body for status, body in results if status != 201
+    ][:5]
+    numbers = sorted(body["number"] for _, body in results)
+    assert numbers == [f"C{n:03d}" for n in range(1, 201)]
+    assert len({body["id"] for _, body in results}) == 200
+
+
+def test_desks_calling_at_once_never_share_a_visit(live: LiveServer) -> None:
+    staff = live.session(ADVISER)
+    desks = desk_ids(live, staff)
+    assert sorted(desks) == ["Desk 1", "Desk 2", "Desk 3", "Desk 4"]
+    for desk_id in desks.values():
+        opened = staff.post(f"{live.url}/api/v1/desks/{desk_id}/open", timeout=TIMEOUT)
+        assert opened.status_code == 200, opened.text
+
+    # Every desk can serve at least one of these services.
+    services = ["CT", "GEN", "HOU", "BEN"]
+    issued = {}
+    for i in range(40):
+        response = issue(live, staff, services[i % len(services)])
+        assert response.status_code == 201, response.text
+        issued[response.json()["id"]] = response.json()
+
+    start = threading.Barrier(len(desks))
+    lock = threading.Lock()
+    calls: list[tuple[str, int]] = []
+    completed: dict[int, Any] = {}
+
+    def serve(name: str) -> None:
+        desk_id = desks[name]
+        http = live.session(ADVISER)
+        start.wait(timeout=TIMEOUT)
+        while True:
+            called = http.post(f"{live.url}/api/v1/desks/{desk_id}/call-next", timeout=TIMEOUT)
+            if called.status_code == 204:
+                return
+            assert called.status_code == 200, f"{name}: {called.status_code} {called.text}"
+            visit_id = called.json()["id"]
+            assert called.json()["desk_id"] == desk_id
+            with lock:
+                calls.append((name, visit_id))
+            for action in ("start", "complete"):
+                done = http.post(f"{live.url}/api/v1/visits/{visit_id}/{action}", timeout=TIMEOUT)
+                assert done.status_code == 200, f"{name} {action} {visit_id}: {done.text}"
+            with lock:
+                completed[visit_id] = done.json()
+
+    with ThreadPoolExecutor(max_workers=len(desks)) as pool:
+        for future in [pool.submit(serve, name) for name in desks]:
+            future.result()
+
+    times_called = Counter(visit_id for _, visit_id in calls)
+    assert [v for v, n in times_called.items() if n > 1] == []
+    assert set(times_called) == set(issued)
+    assert {v: body["status"] for v, body in completed.items()} == dict.fromkeys(issued, "done")
+    assert len({name for name, _ in calls}) > 1, "only one desk ever got a visit"
+
+    queue = staff.get(f"{live.url}/api/v1/sites/bootle/queue", timeout=TIMEOUT).json()
+    assert queue["walk_ins"] == []
+    assert queue["appointments"] == []
+
+
+def test_retried_idempotency_key_replays_the_first_ticket(live: LiveServer) -> None:
+    staff = live.session(ADVISER)
+    first = issue(live, staff, "CT", **{"Idempotency-Key": "kiosk-retry-1"})
+    assert first.status_code == 201, first.text
+    assert "Idempotent-Replayed" not in first.headers
+
+    retried = issue(live, staff, "CT", **{"Idempotency-Key": "kiosk-retry-1"})
+    assert retried.status_code == 201, retried.text
+    assert retried.headers.get("Idempotent-Replayed") == "true"
+    assert retried.json() == first.json()
+    assert (retried.json()["id"], retried.json()["number"]) == (first.json()["id"], "C001")
+
+    following = issue(live, staff, "CT")
+    assert following.status_code == 201, following.text
+    assert following.json()["number"] == "C002"

@@ -1,0 +1,151 @@
+"""Who may do what: sessions, device tokens, site scoping, and what the public may see."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from tests.conftest import PASSWORD, desk_id, signed_in
+
+API = "/api/v1"
+
+
+def assert_error(response: TestResponse, status: int, code: str | None = None) -> None:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.is_json
+    error = response.json["error"]
+    assert error["code"] and error["message"]
+    if code is not None:
+        assert error["code"] == code
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def all_keys(value: Any) -> set[str]:
+    """Every key anywhere in a JSON value."""
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in all_keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in all_keys(v)}
+    return set()
+
+
+def test_anonymous_staff_queue_is_unauthenticated(client: FlaskClient) -> None:
+    assert_error(client.get(f"{API}/sites/bootle/queue"), 401)
+
+
+def test_anonymous_ticket_is_unauthenticated(client: FlaskClient) -> None:
+    assert_error(client.post(f"{API}/sites/bootle/tickets", json={"service": "CT"}), 401)
+
+
+def test_adviser_from_another_site_is_forbidden(app: Flask) -> None:
+    southport = signed_in(app, "southport-adviser")
+    assert_error(southport.get(f"{API}/sites/bootle/queue"), 403)
+    assert_error(southport.post(f"{API}/sites/bootle/tickets", json={"service": "CT"}), 403)
+
+
+def test_display_device_cannot_issue_tickets(client: FlaskClient, display_token: str) -> None:
+    response = client.post(
+        f"{API}/sites/bootle/tickets", json={"service": "CT"}, headers=bearer(display_token)
+    )
+    assert_error(response, 403)
+
+
+def test_kiosk_issues_tickets_but_cannot_greet(client: FlaskClient, kiosk_token: str) -> None:
+    response = client.post(
+        f"{API}/sites/bootle/tickets", json={"service": "CT"}, headers=bearer(kiosk_token)
+    )
+    assert response.status_code == 201, response.json
+    vid = response.json["id"]
+    assert_error(client.post(f"{API}/visits/{vid}/greet", headers=bearer(kiosk_token)), 403)
+
+
+def test_reception_greets_but_cannot_call(reception: FlaskClient) -> None:
+    vid = reception.post(f"{API}/sites/bootle/tickets", json={"service": "CT"}).json["id"]
+    desk = desk_id(reception, "Desk 1")
+    assert_error(reception.post(f"{API}/desks/{desk}/call-next"), 403)
+    assert reception.post(f"{API}/visits/{vid}/greet").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer nope", "Basic x", "Bearer ", "Bearer", "nope"],
+)
+def test_bad_authorization_headers_are_unauthenticated(client: FlaskClient, header: str) -> None:
+    response = client.post(
+        f"{API}/sites/bootle/tickets", json={"service": "CT"}, headers={"Authorization": header}
+    )
+    assert_error(response, 401)
+
+
+def test_wrong_password_is_bad_credentials(client: FlaskClient) -> None:
+    response = client.post(
+        f"{API}/auth/login", json={"username": "bootle-adviser", "password": "wrong"}
+    )
+    assert_error(response, 401, "bad_credentials")
+    assert_error(client.get(f"{API}/auth/me"), 401)
+
+
+def test_unknown_user_is_bad_credentials(client: FlaskClient) -> None:
+    response = client.post(f"{API}/auth/login", json={"username": "nobody", "password": PASSWORD})
+    assert_error(response, 401, "bad_credentials")
+
+
+def test_me_after_login_and_logout(client: FlaskClient) -> None:
+    assert_error(client.get(f"{API}/auth/me"), 401)
+    login = client.post(
+        f"{API}/auth/login", json={"username": "bootle-adviser", "password": PASSWORD}
+    )
+    assert login.status_code == 200
+    me = client.get(f"{API}/auth/me")
+    assert me.status_code == 200
+    assert me.json["username"] == "bootle-adviser"
+    assert "password" not in json.dumps(me.json).lower()
+    assert client.post(f"{API}/auth/logout").status_code == 204
+    assert_error(client.get(f"{API}/auth/me"), 401)
+    assert_error(client.get(f"{API}/sites/bootle/queue"), 401)
+
+
+def test_public_board_and_ticket_status_leak_nothing_private(
+    client: FlaskClient, adviser: FlaskClient
+) -> None:
+    ada = adviser.post(
+        f"{API}/sites/bootle/tickets",
+        json={"service": "CT", "customer_name": "Ada Lovelace"},
+    )
+    assert ada.status_code == 201, ada.json
+    ada_token = ada.json["token"]
+    other = adviser.post(f"{API}/sites/bootle/tickets", json={"service": "CT"}).json
+    other_token = other["token"]
+
+    board = client.get(f"{API}/sites/bootle/board")
+    assert board.status_code == 200
+    text = board.get_data(as_text=True)
+    assert ada_token not in text
+    assert other_token not in text
+    assert "Ada" not in text
+    assert not all_keys(board.json) & {"customer_name", "notes", "token"}
+
+    status = client.get(f"{API}/tickets/{other_token}")
+    assert status.status_code == 200
+    status_text = status.get_data(as_text=True)
+    assert not all_keys(status.json) & {"customer_name", "notes"}
+    assert ada_token not in status_text
+    assert "Ada" not in status_text
+
+    own = client.get(f"{API}/tickets/{ada_token}")
+    assert own.status_code == 200
+    assert not all_keys(own.json) & {"customer_name", "notes"}
+    assert "Ada" not in own.get_data(as_text=True)
+    assert other_token not in own.get_data(as_text=True)
+
+
+def test_unknown_ticket_token_is_not_found(client: FlaskClient) -> None:
+    assert_error(client.get(f"{API}/tickets/not-a-real-token"), 404)
