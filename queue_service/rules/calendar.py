@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -26,11 +26,6 @@ def zone(name: str) -> ZoneInfo:
 def local_date(instant: datetime, tz: str) -> date:
     """The site-local calendar day an instant falls on."""
     return instant.astimezone(zone(tz)).date()
-
-
-def local_midnight(day: date, tz: str) -> datetime:
-    """The aware instant the site-local day starts."""
-    return datetime.combine(day, time(0), tzinfo=zone(tz))
 
 
 def parse_span(text: str) -> tuple[time, time] | None:
@@ -69,8 +64,3 @@ def is_open(instant: datetime, tz: str, hours: dict[str, str]) -> bool:
     local = instant.astimezone(zone(tz))
     span = parse_span(hours.get(DAYS[local.weekday()], "closed"))
     return span is not None and span[0] <= local.time() < span[1]
-
-
-def day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
-    """The aware instants a local day starts and ends (23 or 25 hours on clock-change days)."""
-    return local_midnight(day, tz), local_midnight(day + timedelta(days=1), tz)
