@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import db
@@ -23,11 +22,6 @@ from .services.uow import UnitOfWork
 
 DEMO_PASSWORD = "onestop-demo"
 DEMO_ROLES = ("reception", "adviser", "manager")
-
-
-def _uow(app: Flask) -> UnitOfWork:
-    ext = app.extensions
-    return UnitOfWork(ext["queue_sessions"], ext["queue_clock"], ext["queue_publisher"])
 
 
 @click.group(help="OneStop Queue server administration.")
@@ -58,7 +52,7 @@ def sites_group() -> None:
 def sites_load(file: Path) -> None:
     """Create or update sites from a TOML file (idempotent)."""
     app = create_app()
-    for line in site_config.load_sites(_uow(app), _read_toml(file)):
+    for line in site_config.load_sites(UnitOfWork.for_app(app), _read_toml(file)):
         click.echo(line)
 
 
@@ -84,7 +78,9 @@ def user_add(
     app = create_app()
     if password is None:
         password = sys.stdin.readline().rstrip("\n")
-    user = accounts.add_user(_uow(app), username, password, role, list(sites), display_name)
+    user = accounts.add_user(
+        UnitOfWork.for_app(app), username, password, role, list(sites), display_name
+    )
     click.echo(
         f"user {user['username']} ({user['role']}) at {', '.join(user['sites']) or 'all sites'}"
     )
@@ -102,7 +98,7 @@ def device_group() -> None:
 def device_add(site: str, kind: str, name: str) -> None:
     """Pair a device with a site; prints its token alone on the last line."""
     app = create_app()
-    token = accounts.add_device(_uow(app), site, kind, name)
+    token = accounts.add_device(UnitOfWork.for_app(app), site, kind, name)
     click.echo(f"{kind} {name!r} paired with {site}; its token (shown once):")
     click.echo(token)
 
@@ -113,7 +109,7 @@ def seed_demo() -> None:
     app = create_app()
     if app.config["QUEUE_ENV"] == "production":
         raise click.ClickException("seed-demo refuses to run with QUEUE_ENV=production")
-    uow = _uow(app)
+    uow = UnitOfWork.for_app(app)
     demo = tomllib.loads(files("queue_service").joinpath("demo/sites.toml").read_text())
     for line in site_config.load_sites(uow, demo):
         click.echo(line)

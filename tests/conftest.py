@@ -118,8 +118,7 @@ def app(
 
 
 def uow_for(app: Flask) -> UnitOfWork:
-    ext = app.extensions
-    return UnitOfWork(ext["queue_sessions"], ext["queue_clock"], ext["queue_publisher"])
+    return UnitOfWork.for_app(app)
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ MAX_IDEMPOTENCY_KEY = 200
 
 def uow() -> UnitOfWork:
     """A unit of work bound to this app's database, clock and publisher."""
-    ext = current_app.extensions
-    return UnitOfWork(ext["queue_sessions"], ext["queue_clock"], ext["queue_publisher"])
+    return UnitOfWork.for_app(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 def actor() -> Actor:

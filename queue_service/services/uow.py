@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,6 +15,9 @@ from ..clock import Clock
 from ..db import WRITE
 from ..events import Event, Publisher, SiteChanged
 from ..models import Site
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +32,12 @@ class UnitOfWork:
         self._events: list[Event] = []
         self._committed = False
         self._session: Session | None = None
+
+    @classmethod
+    def for_app(cls, app: Flask) -> UnitOfWork:
+        """A unit of work on the app's database, clock and publisher (bound in create_app)."""
+        ext = app.extensions
+        return cls(ext["queue_sessions"], ext["queue_clock"], ext["queue_publisher"])
 
     @property
     def session(self) -> Session:
