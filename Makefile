@@ -35,7 +35,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --editable '.[postgres,redis,dev]'
+	$(BIN)/pip install --quiet --editable '.[postgres,redis,deploy,dev]'
 	touch $(STAMP)
 
 # Write a new migration from the difference between the models and a fresh database.

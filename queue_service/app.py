@@ -7,11 +7,9 @@ from typing import Any
 
 from flask import Flask
 
-from . import api, db
+from . import api, db, realtime
 from .clock import SystemClock
 from .config import from_environment
-from .events import NullPublisher
-from .extensions import socketio
 
 DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 64 * 1024,
@@ -30,8 +28,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config if config is not None else from_environment())
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["queue_clock"] = app.config.get("CLOCK") or SystemClock()
-    app.extensions["queue_publisher"] = app.config.get("PUBLISHER") or NullPublisher()
+    app.extensions["queue_publisher"] = app.config.get("PUBLISHER") or realtime.LivePublisher(app)
     db.init_app(app)
-    socketio.init_app(app, async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "gevent"))
+    realtime.init_app(app)
     api.init_app(app)
     return app

@@ -41,6 +41,17 @@ def from_environment() -> dict[str, Any]:
         "SECRET_KEY": _secret_key(environment, instance),
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'queue.db'}"),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "REDIS_CHANNEL": os.environ.get("REDIS_CHANNEL", "onestop-queue"),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "SESSION_COOKIE_SECURE": environment == "production",
+        "LIVE_TICK_S": _seconds("LIVE_TICK_S", 30),
     }
+
+
+def _seconds(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number of seconds, not {raw!r}")
+    return int(raw)

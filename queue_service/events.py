@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -25,6 +22,7 @@ class VisitChanged:
     """One visit's public status changed."""
 
     site_id: int
+    site_slug: str
     visit_id: int
     token: str
 
@@ -34,6 +32,7 @@ class VisitCalled:
     """A visit was called (or recalled) to a desk: the lobby announces it."""
 
     site_id: int
+    site_slug: str
     visit_id: int
     number: str
     desk: str
@@ -48,10 +47,3 @@ class Publisher(Protocol):
     def publish(self, events: Sequence[Event]) -> None:
         """Deliver committed events to whoever listens."""
         ...
-
-
-class NullPublisher:
-    """Publishes nowhere: the server core runs without live updates."""
-
-    def publish(self, events: Sequence[Event]) -> None:
-        log.debug("dropping %d event(s): no live publisher configured", len(events))

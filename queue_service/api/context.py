@@ -21,7 +21,7 @@ def actor() -> Actor:
     """The device (bearer token) or staff user (session cookie) making the request."""
     if "actor" not in g:
         g.actor = accounts.actor_for(
-            uow(), user_id=session.get("user_id"), device_token=_bearer_token()
+            uow(), user_id=session.get("user_id"), device_token=bearer_token()
         )
     return g.actor
 
@@ -39,7 +39,8 @@ def idempotency_key() -> str | None:
     return key
 
 
-def _bearer_token() -> str | None:
+def bearer_token() -> str | None:
+    """The device token from an `Authorization: Bearer` header, if there is one."""
     header = request.headers.get("Authorization")
     if header is None:
         return None

@@ -27,7 +27,7 @@ def show_site(site: str) -> ResponseReturnValue:
 
 @bp.get("/sites/<site>/board")
 def board(site: str) -> ResponseReturnValue:
-    return snapshots.board(uow(), site)
+    return snapshots.board(uow(), actor(), site)
 
 
 @bp.get("/sites/<site>/queue")

@@ -23,6 +23,7 @@ class Permission(StrEnum):
     ISSUE_TICKET = "issue_ticket"
     CHECK_IN = "check_in"
     VIEW_QUEUE = "view_queue"
+    VIEW_BOARD = "view_board"  # only asked for when a site's board is not public
     BOOK_APPOINTMENT = "book_appointment"
     GREET = "greet"
     TRIAGE = "triage"  # transfer or cancel a visit
@@ -36,6 +37,7 @@ _FRONT = frozenset(
         Permission.ISSUE_TICKET,
         Permission.CHECK_IN,
         Permission.VIEW_QUEUE,
+        Permission.VIEW_BOARD,
         Permission.BOOK_APPOINTMENT,
         Permission.GREET,
         Permission.TRIAGE,
@@ -48,8 +50,8 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.ADVISER: _FRONT | {Permission.SERVE},
     Role.MANAGER: frozenset(Permission),
     Role.ADMIN: frozenset(Permission),
-    Role.KIOSK: frozenset({Permission.ISSUE_TICKET, Permission.CHECK_IN}),
-    Role.DISPLAY: frozenset(),
+    Role.KIOSK: frozenset({Permission.ISSUE_TICKET, Permission.CHECK_IN, Permission.VIEW_BOARD}),
+    Role.DISPLAY: frozenset({Permission.VIEW_BOARD}),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -61,6 +62,12 @@ def visit_by_token(session: Session, token: str) -> Visit:
     if visit is None:
         raise NotFound("no such ticket")
     return visit
+
+
+def visits_by_token(session: Session, site_id: int, tokens: Collection[str]) -> Sequence[Visit]:
+    return session.scalars(
+        select(Visit).where(Visit.site_id == site_id, Visit.token.in_(tokens))
+    ).all()
 
 
 def appointment_by_reference(session: Session, site: Site, reference: str) -> Appointment:

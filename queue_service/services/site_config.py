@@ -55,6 +55,10 @@ def _load_site(session: Session, spec: dict[str, Any]) -> str:
     site.name = _text(spec, "name", 120)
     site.timezone = str(zone(str(spec["timezone"])).key)
     site.opening_hours = validate_hours(dict(spec.get("opening_hours", {})))
+    public_board = spec.get("public_board", True)
+    if not isinstance(public_board, bool):
+        raise ValueError("public_board must be true or false")
+    site.public_board = public_board
     for key, column in SITE_SETTINGS.items():
         if key in spec:
             setattr(site, column, _minutes(spec, key) * 60)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -37,10 +39,12 @@ def site_detail(uow: UnitOfWork, site_slug: str) -> dict[str, Any]:
         return {**views.site_detail(site), "open": _is_open(site, uow.now())}
 
 
-def board(uow: UnitOfWork, site_slug: str) -> dict[str, Any]:
+def board(uow: UnitOfWork, actor: Actor, site_slug: str) -> dict[str, Any]:
     """The public snapshot the lobby screens draw: no names, notes or tokens."""
     with uow.reading() as session:
         site = queries.site_by_slug(session, site_slug)
+        if not site.public_board:
+            queries.require(actor, Permission.VIEW_BOARD, site.id)
         plan = queue_plan.build(session, site, uow.now())
         return _board(session, plan)
 
@@ -52,6 +56,51 @@ def staff_queue(uow: UnitOfWork, actor: Actor, site_slug: str) -> dict[str, Any]
         queries.require(actor, Permission.VIEW_QUEUE, site.id)
         plan = queue_plan.build(session, site, uow.now())
         return _staff(session, plan)
+
+
+def version(uow: UnitOfWork, site_slug: str) -> int:
+    """The site's current version: a subscriber compares it with the snapshot it was sent."""
+    with uow.reading() as session:
+        return queries.site_by_slug(session, site_slug).version
+
+
+@dataclass(frozen=True)
+class LivePush:
+    """What the live updates send for one site at one instant, all from one queue plan."""
+
+    site_slug: str
+    board: dict[str, Any]
+    staff: dict[str, Any]
+    tickets: dict[str, dict[str, Any]]  # by ticket token
+
+
+def live(
+    uow: UnitOfWork, site_slug: str, *, tokens: Collection[str], every_active: bool
+) -> LivePush:
+    """The board, the staff queue and the tickets in `tokens` (plus, with `every_active`,
+    every visit still in the queue, since one change moves everybody's place and estimate)."""
+    with uow.reading() as session:
+        site = queries.site_by_slug(session, site_slug)
+        plan = queue_plan.build(session, site, uow.now())
+        visits = {v.token: v for v in plan.active} if every_active else {}
+        wanted = set(tokens) - visits.keys()
+        if wanted:
+            visits.update((v.token, v) for v in queries.visits_by_token(session, site.id, wanted))
+        return LivePush(
+            site_slug=site.slug,
+            board=_board(session, plan),
+            staff=_staff(session, plan),
+            tickets={token: ticket_view(plan, v) for token, v in visits.items()},
+        )
+
+
+def ticket_view(plan: queue_plan.QueuePlan, visit: Visit) -> dict[str, Any]:
+    """A visit's public status for its holder, with the site and its version."""
+    return {
+        **views.visit_public(plan.planned(visit), with_token=True),
+        "site": plan.site.slug,
+        "version": plan.site.version,
+    }
 
 
 def _is_open(site: Site, now: datetime) -> bool:

@@ -15,7 +15,7 @@ from ..models import Appointment, Service, Site, Visit, VisitEvent
 from ..rules.calendar import is_open, local_date
 from ..rules.lifecycle import Action, Status
 from ..rules.permissions import Actor, Permission
-from . import idempotency, queries, queue_plan, views
+from . import idempotency, queries, queue_plan, snapshots, views
 from .idempotency import IdempotencyKey
 from .numbering import next_seq
 from .uow import UnitOfWork
@@ -81,7 +81,7 @@ def ticket_status(uow: UnitOfWork, token: str) -> dict[str, Any]:
     with uow.reading() as session:
         visit = queries.visit_by_token(session, token)
         plan = queue_plan.build(session, visit.site, uow.now())
-        return views.visit_public(plan.planned(visit), with_token=True)
+        return snapshots.ticket_view(plan, visit)
 
 
 def _check_can_check_in(appointment: Appointment, site: Site, now: datetime) -> None:
@@ -123,5 +123,7 @@ def _arrive(
         visit.estimate_at_issue_low_s = entry.estimate.low_s
         visit.estimate_at_issue_high_s = entry.estimate.high_s
     uow.touch(site)
-    uow.emit(VisitChanged(site_id=site.id, visit_id=visit.id, token=visit.token))
+    uow.emit(
+        VisitChanged(site_id=site.id, site_slug=site.slug, visit_id=visit.id, token=visit.token)
+    )
     return views.visit_public(entry, with_token=True)

@@ -157,11 +157,14 @@ def record(
     )
     session.flush()
     uow.touch(site)
-    uow.emit(VisitChanged(site_id=site.id, visit_id=visit.id, token=visit.token))
+    uow.emit(
+        VisitChanged(site_id=site.id, site_slug=site.slug, visit_id=visit.id, token=visit.token)
+    )
     if action in (Action.CALL, Action.RECALL) and visit.desk is not None:
         uow.emit(
             VisitCalled(
                 site_id=site.id,
+                site_slug=site.slug,
                 visit_id=visit.id,
                 number=visit.number,
                 desk=visit.desk.name,

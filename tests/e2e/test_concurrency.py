@@ -5,48 +5,21 @@ at once never share a visit; a retried Idempotency-Key replays the first answer.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
-from tests.support.liveserver import LiveServer, reset_database
+from tests.support.liveserver import LiveServer
 
 pytestmark = pytest.mark.server
 
-PG_SKIP_REASON = "TEST_DATABASE_URL is not set: PostgreSQL tests skipped"
 ADVISER = "bootle-adviser"
 TICKETS = "/api/v1/sites/bootle/tickets"
 TIMEOUT = 30
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def live(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
-    """A seeded demo server on an emptied, migrated database."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'live.db'}"
-    else:
-        pg_url = os.environ.get("TEST_DATABASE_URL")
-        if not pg_url:
-            pytest.skip(PG_SKIP_REASON)
-        url = pg_url
-    reset_database(url)
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    with LiveServer(url, instance) as server:
-        yield server
-
-
-def desk_ids(server: LiveServer, http: requests.Session) -> dict[str, int]:
-    response = http.get(f"{server.url}/api/v1/sites/bootle", timeout=TIMEOUT)
-    response.raise_for_status()
-    return {d["name"]: d["id"] for d in response.json()["desks"]}
 
 
 def issue(server: LiveServer, http: requests.Session, service: str, **headers: str) -> Any:
@@ -82,7 +55,7 @@ def test_200_concurrent_tickets_get_distinct_consecutive_numbers(live: LiveServe
 
 def test_desks_calling_at_once_never_share_a_visit(live: LiveServer) -> None:
     staff = live.session(ADVISER)
-    desks = desk_ids(live, staff)
+    desks = live.desk_ids(staff)
     assert sorted(desks) == ["Desk 1", "Desk 2", "Desk 3", "Desk 4"]
     for desk_id in desks.values():
         opened = staff.post(f"{live.url}/api/v1/desks/{desk_id}/open", timeout=TIMEOUT)

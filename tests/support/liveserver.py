@@ -107,6 +107,12 @@ class LiveServer:
                 return parts[2]
         raise KeyError(f"no {kind} token for {site}")
 
+    def desk_ids(self, http: requests.Session, site: str = "bootle") -> dict[str, int]:
+        """The site's desks by name."""
+        response = http.get(f"{self.url}/api/v1/sites/{site}", timeout=30)
+        response.raise_for_status()
+        return {d["name"]: d["id"] for d in response.json()["desks"]}
+
     def session(self, username: str, password: str = "onestop-demo") -> requests.Session:
         """A signed-in HTTP session."""
         http = requests.Session()

@@ -1,0 +1,45 @@
+"""Room names: the one place that knows how a subscription maps to a Socket.IO room."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+BOARD = "board"
+STAFF = "staff"
+TICKET = "ticket"
+
+
+def board(site_slug: str) -> str:
+    return f"{BOARD}:{site_slug}"
+
+
+def staff(site_slug: str) -> str:
+    return f"{STAFF}:{site_slug}"
+
+
+def ticket(token: str) -> str:
+    return f"{TICKET}:{token}"
+
+
+@dataclass
+class Subscribed:
+    """The subscriptions held by this process's clients, grouped for a refresh."""
+
+    sites: set[str] = field(default_factory=set)
+    tokens: set[str] = field(default_factory=set)
+
+
+def subscribed(room_names: Iterable[object]) -> Subscribed:
+    """Sort room names into board/staff sites and ticket tokens; other rooms (each client's
+    own) are ignored."""
+    found = Subscribed()
+    for name in room_names:
+        if not isinstance(name, str):
+            continue
+        kind, _, key = name.partition(":")
+        if kind in (BOARD, STAFF) and key:
+            found.sites.add(key)
+        elif kind == TICKET and key:
+            found.tokens.add(key)
+    return found

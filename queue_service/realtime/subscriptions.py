@@ -1,0 +1,130 @@
+"""The Socket.IO handlers: who is connecting, and what they may follow (docs/realtime.md)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app, session
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room, rooms
+
+from ..api.context import bearer_token, uow
+from ..errors import Invalid, QueueError
+from ..rules.permissions import Actor
+from ..services import accounts, snapshots, tickets
+from . import rooms as room_names
+from . import tick
+from .state import LiveState
+
+log = logging.getLogger(__name__)
+
+MAX_SUBSCRIPTIONS = 20
+MAX_KEY = 200
+SHAPES = '{"site": s, "view": "board"}, {"site": s, "view": "staff"} or {"ticket": token}'
+
+Ack = dict[str, Any]
+
+
+def register(socketio: SocketIO) -> None:
+    socketio.on_event("connect", on_connect)
+    socketio.on_event("subscribe", on_subscribe)
+    socketio.on_event("unsubscribe", on_unsubscribe)
+    socketio.on_error_default(on_error)
+
+
+def on_connect(auth: object = None) -> None:
+    """Anyone may connect; a device proves itself with `auth: {token}` (or a bearer header),
+    staff with their session cookie. A bad token is refused outright, not ignored."""
+    token = auth.get("token") if isinstance(auth, dict) else None
+    try:
+        if token is not None and not isinstance(token, str):
+            raise Invalid("auth.token must be a string")
+        token = token or bearer_token()
+        accounts.actor_for(uow(), user_id=session.get("user_id"), device_token=token)
+    except QueueError as exc:
+        raise ConnectionRefusedError(exc.message) from exc
+    session["device_token"] = token
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    _state().start_tick_once(lambda: tick.start(app))
+
+
+def on_subscribe(data: object = None) -> Ack:
+    """Join the room for one board, staff view or ticket; the ack carries the full snapshot."""
+    try:
+        kind, key = _parse(data)
+        if len(rooms()) > MAX_SUBSCRIPTIONS:  # rooms() includes the client's own room
+            raise Invalid(f"at most {MAX_SUBSCRIPTIONS} subscriptions per connection")
+        actor = _actor()
+        if kind == room_names.TICKET:
+            snapshot = _join(room_names.ticket(key), lambda: tickets.ticket_status(uow(), key))
+            _state().ticket_sites[key] = snapshot["site"]
+        elif kind == room_names.BOARD:
+            snapshot = _join(
+                room_names.board(key), lambda: snapshots.board(uow(), actor, key), site=key
+            )
+        else:
+            snapshot = _join(
+                room_names.staff(key), lambda: snapshots.staff_queue(uow(), actor, key), site=key
+            )
+    except QueueError as exc:
+        return _refusal(exc)
+    return {"ok": True, "snapshot": snapshot}
+
+
+def on_unsubscribe(data: object = None) -> Ack:
+    try:
+        kind, key = _parse(data)
+    except QueueError as exc:
+        return _refusal(exc)
+    room = {
+        room_names.TICKET: room_names.ticket,
+        room_names.BOARD: room_names.board,
+        room_names.STAFF: room_names.staff,
+    }[kind](key)
+    leave_room(room)
+    return {"ok": True}
+
+
+def on_error(exc: BaseException) -> Ack:
+    log.exception("live handler failed", exc_info=exc)
+    return {"ok": False, "error": "internal error", "code": "internal"}
+
+
+def _join(room: str, build: Callable[[], dict[str, Any]], site: str | None = None) -> Ack:
+    """Build the snapshot (which checks permission) before joining, so nobody hears a push
+    they may not see; then rebuild if a change landed in between, whose push was missed."""
+    snapshot = build()
+    join_room(room)
+    if snapshots.version(uow(), site or snapshot["site"]) != snapshot["version"]:
+        snapshot = build()
+    return snapshot
+
+
+def _parse(data: object) -> tuple[str, str]:
+    if isinstance(data, dict):
+        if data.keys() == {"ticket"} and _is_key(data["ticket"]):
+            return room_names.TICKET, data["ticket"]
+        views = (room_names.BOARD, room_names.STAFF)
+        if data.keys() == {"site", "view"} and data["view"] in views and _is_key(data["site"]):
+            return data["view"], data["site"]
+    raise Invalid(f"subscribe with {SHAPES}")
+
+
+def _is_key(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_KEY
+
+
+def _actor() -> Actor:
+    return accounts.actor_for(
+        uow(), user_id=session.get("user_id"), device_token=session.get("device_token")
+    )
+
+
+def _refusal(exc: QueueError) -> Ack:
+    return {"ok": False, "error": exc.message, "code": exc.code}
+
+
+def _state() -> LiveState:
+    state: LiveState = current_app.extensions["queue_live"]
+    return state
