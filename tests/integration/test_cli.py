@@ -83,3 +83,30 @@ def test_a_broken_sites_file_is_one_clear_line(env: dict[str, str], tmp_path: Pa
     assert result.returncode == 1
     assert "unknown timezone" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("LIVE_TICK_S", "soon", "LIVE_TICK_S must be a whole number of seconds"),
+        ("QUEUE_ENV", "production", "SECRET_KEY must be set"),
+    ],
+)
+def test_a_bad_environment_is_one_clear_line(
+    env: dict[str, str], variable: str, value: str, message: str
+) -> None:
+    env = {k: v for k, v in env.items() if k != "SECRET_KEY"}
+    result = cli({**env, variable: value}, "db", "upgrade")
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+
+
+def test_a_site_may_keep_its_board_private(env: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "sites.toml"
+    path.write_text(SITES.replace('slug = "bootle"\n', 'slug = "bootle"\npublic_board = "no"\n'))
+    result = cli(env, "sites", "load", str(path))
+    assert result.returncode == 1
+    assert "public_board must be true or false" in result.stderr
+    path.write_text(SITES.replace('slug = "bootle"\n', 'slug = "bootle"\npublic_board = false\n'))
+    assert cli(env, "sites", "load", str(path)).returncode == 0
