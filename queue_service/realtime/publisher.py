@@ -24,13 +24,17 @@ class LivePublisher:
 
     def publish(self, events: Sequence[Event]) -> None:
         changed: dict[str, set[str]] = {}
+        calls = [e for e in events if isinstance(e, VisitCalled)]
+        for call in calls:
+            socketio.emit("called", called_payload(call), to=rooms.board(call.site_slug))
+        if calls:
+            # The announcement is what people wait for: let the sockets' writers send it now,
+            # before this greenlet builds snapshots (SQLite work never yields under gevent).
+            socketio.sleep(0)
         for event in events:
-            if isinstance(event, VisitCalled):
-                # Sent before the snapshots are built: the announcement is what people wait for.
-                socketio.emit("called", called_payload(event), to=rooms.board(event.site_slug))
-            elif isinstance(event, VisitChanged):
+            if isinstance(event, VisitChanged):
                 changed.setdefault(event.site_slug, set()).add(event.token)
-            else:
+            elif not isinstance(event, VisitCalled):
                 changed.setdefault(event.site_slug, set())
         for slug, tokens in changed.items():
             uow = UnitOfWork.for_app(self._app)
