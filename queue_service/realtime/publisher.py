@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,26 +20,46 @@ log = logging.getLogger(__name__)
 
 
 class LivePublisher:
+    """Emits `called` at once; snapshots are built in the background, one site at a time, and
+    changes that land while a site's snapshots are being built are folded into the next build.
+    A burst of twenty tickets thus costs a couple of builds, not twenty, and no request waits
+    for one."""
+
     def __init__(self, app: Flask) -> None:
         self._app = app
+        self._pending: dict[str, set[str]] = {}  # site slug → tokens of visits that changed
+        self._building: set[str] = set()
+        self._lock = threading.Lock()
 
     def publish(self, events: Sequence[Event]) -> None:
-        changed: dict[str, set[str]] = {}
-        calls = [e for e in events if isinstance(e, VisitCalled)]
-        for call in calls:
-            socketio.emit("called", called_payload(call), to=rooms.board(call.site_slug))
-        if calls:
-            # The announcement is what people wait for: let the sockets' writers send it now,
-            # before this greenlet builds snapshots (SQLite work never yields under gevent).
-            socketio.sleep(0)
         for event in events:
-            if isinstance(event, VisitChanged):
-                changed.setdefault(event.site_slug, set()).add(event.token)
-            elif not isinstance(event, VisitCalled):
-                changed.setdefault(event.site_slug, set())
-        for slug, tokens in changed.items():
-            uow = UnitOfWork.for_app(self._app)
-            send(snapshots.live(uow, slug, tokens=tokens, every_active=True), local_only=False)
+            if isinstance(event, VisitCalled):
+                socketio.emit("called", called_payload(event), to=rooms.board(event.site_slug))
+        for event in events:
+            tokens = {event.token} if isinstance(event, VisitChanged) else set()
+            self._mark(event.site_slug, tokens)
+
+    def _mark(self, slug: str, tokens: set[str]) -> None:
+        with self._lock:
+            self._pending.setdefault(slug, set()).update(tokens)
+            if slug in self._building:
+                return
+            self._building.add(slug)
+        socketio.start_background_task(self._build, slug)
+
+    def _build(self, slug: str) -> None:
+        while True:
+            with self._lock:
+                tokens = self._pending.pop(slug, None)
+                if tokens is None:
+                    self._building.discard(slug)
+                    return
+            try:
+                uow = UnitOfWork.for_app(self._app)
+                send(snapshots.live(uow, slug, tokens=tokens, every_active=True), local_only=False)
+            except Exception:
+                # The change is committed; the next change or refresh will carry it.
+                log.exception("building live snapshots for %s failed", slug)
 
 
 def called_payload(event: VisitCalled) -> dict[str, Any]:
