@@ -53,20 +53,19 @@ def on_subscribe(data: object = None) -> Ack:
     """Join the room for one board, staff view or ticket; the ack carries the full snapshot."""
     try:
         kind, key = _parse(data)
-        if len(rooms()) > MAX_SUBSCRIPTIONS:  # rooms() includes the client's own room
+        room = _room(kind, key)
+        held = rooms()
+        # rooms() includes the client's own room; renewing a subscription adds nothing.
+        if room not in held and len(held) > MAX_SUBSCRIPTIONS:
             raise Invalid(f"at most {MAX_SUBSCRIPTIONS} subscriptions per connection")
         actor = _actor()
         if kind == room_names.TICKET:
-            snapshot = _join(room_names.ticket(key), lambda: tickets.ticket_status(uow(), key))
+            snapshot = _join(room, lambda: tickets.ticket_status(uow(), key))
             _state().ticket_sites[key] = snapshot["site"]
         elif kind == room_names.BOARD:
-            snapshot = _join(
-                room_names.board(key), lambda: snapshots.board(uow(), actor, key), site=key
-            )
+            snapshot = _join(room, lambda: snapshots.board(uow(), actor, key), site=key)
         else:
-            snapshot = _join(
-                room_names.staff(key), lambda: snapshots.staff_queue(uow(), actor, key), site=key
-            )
+            snapshot = _join(room, lambda: snapshots.staff_queue(uow(), actor, key), site=key)
     except QueueError as exc:
         return _refusal(exc)
     return {"ok": True, "snapshot": snapshot}
@@ -77,12 +76,7 @@ def on_unsubscribe(data: object = None) -> Ack:
         kind, key = _parse(data)
     except QueueError as exc:
         return _refusal(exc)
-    room = {
-        room_names.TICKET: room_names.ticket,
-        room_names.BOARD: room_names.board,
-        room_names.STAFF: room_names.staff,
-    }[kind](key)
-    leave_room(room)
+    leave_room(_room(kind, key))
     return {"ok": True}
 
 
@@ -109,6 +103,15 @@ def _parse(data: object) -> tuple[str, str]:
         if data.keys() == {"site", "view"} and data["view"] in views and _is_key(data["site"]):
             return data["view"], data["site"]
     raise Invalid(f"subscribe with {SHAPES}")
+
+
+def _room(kind: str, key: str) -> str:
+    naming = {
+        room_names.TICKET: room_names.ticket,
+        room_names.BOARD: room_names.board,
+        room_names.STAFF: room_names.staff,
+    }
+    return naming[kind](key)
 
 
 def _is_key(value: object) -> bool:

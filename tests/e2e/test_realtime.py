@@ -154,6 +154,22 @@ def test_someone_elses_ticket_is_only_reachable_by_its_token(shared_live: LiveSe
         assert stranger.subscribe({"ticket": theirs["token"]})["ok"] is True
 
 
+def test_a_connection_holds_twenty_subscriptions_and_may_renew_any_of_them(
+    shared_live: LiveServer,
+) -> None:
+    live = shared_live
+    adviser = live.session(ADVISER)
+    *tokens, one_more = [ticket(live, adviser)["token"] for _ in range(19)]
+    held = [{"site": s, "view": "board"} for s in ("bootle", "southport")]
+    held += [{"ticket": token} for token in tokens]
+    with LiveClient(live.url) as client:
+        assert all(client.subscribe(payload)["ok"] for payload in held)
+        # Resubscribing is how a screen makes sure it missed nothing: never "too many".
+        assert client.subscribe(held[0])["ok"] is True
+        extra = client.subscribe({"ticket": one_more})
+    assert extra["code"] == "invalid" and "20" in extra["error"]
+
+
 def test_a_bad_device_token_is_refused_at_connect(shared_live: LiveServer) -> None:
     client = LiveClient(shared_live.url, token="not-a-device")
     with pytest.raises(socketio.exceptions.ConnectionError):
