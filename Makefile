@@ -5,15 +5,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Browser libraries come from npm (package-lock.json); pages load their dist files from here.
+NODE_STAMP := node_modules/.installed-stamp
+VENDOR := queue_service/static/vendor
+SOCKETIO_JS := $(VENDOR)/socket.io.esm.min.js
 
-.PHONY: run test lint format bench install migration clean
+.PHONY: run test lint format bench install vendor migration clean
 
-run: $(STAMP)
+run: $(STAMP) vendor
 	$(BIN)/queue-service db upgrade
 	$(BIN)/queue-service seed-demo
 	$(BIN)/queue-service serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) vendor
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -38,10 +42,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --editable '.[postgres,redis,deploy,dev]'
 	touch $(STAMP)
 
+vendor: $(SOCKETIO_JS)
+
+# `npm ci` only when package.json or its lock file changed since the last install.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js 20+ with npm (Debian: apt-get install npm) for the browser libraries" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+# The source map too, when the package ships one (the `*` matches it).
+$(SOCKETIO_JS): $(NODE_STAMP)
+	mkdir -p $(VENDOR)
+	cp node_modules/socket.io-client/dist/socket.io.esm.min.js* $(VENDOR)/
+
 # Write a new migration from the difference between the models and a fresh database.
 migration: $(STAMP)
 	@test -n "$(MESSAGE)" || (echo 'usage: make migration MESSAGE="what changed"'; exit 2)
 	$(BIN)/python scripts/new_migration.py "$(MESSAGE)"
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .mypy_cache node_modules $(VENDOR)
