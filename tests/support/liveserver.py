@@ -43,9 +43,13 @@ def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 class LiveServer:
-    """Starts a seeded demo server against `database_url`; stops it on exit."""
+    """Starts a seeded demo server against `database_url` (`seed=False`: already seeded, say by
+    another server on the same database); stops it on exit."""
 
-    def __init__(self, database_url: str, instance_dir: Path, **extra_env: str) -> None:
+    def __init__(
+        self, database_url: str, instance_dir: Path, *, seed: bool = True, **extra_env: str
+    ) -> None:
+        self.seed = seed
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -59,10 +63,11 @@ class LiveServer:
         self.seed_output = ""
 
     def __enter__(self) -> LiveServer:
-        seeded = cli(self.env, "seed-demo")
-        if seeded.returncode != 0:
-            raise RuntimeError(f"seed-demo failed: {seeded.stderr}")
-        self.seed_output = seeded.stdout
+        if self.seed:
+            seeded = cli(self.env, "seed-demo")
+            if seeded.returncode != 0:
+                raise RuntimeError(f"seed-demo failed: {seeded.stderr}")
+            self.seed_output = seeded.stdout
         self.start()
         return self
 

@@ -1,0 +1,100 @@
+"""Two server processes sharing one database and one Redis channel, as deployed behind nginx.
+
+A change handled by one process reaches the clients of the other through Redis; the slow
+refresh stays with each process's own clients, so two processes do not double it."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+import requests
+
+from tests.e2e.conftest import database_for
+from tests.support.live_client import LiveClient
+from tests.support.liveserver import LiveServer
+
+pytestmark = pytest.mark.server
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+BOARD = {"site": "bootle", "view": "board"}
+
+
+def shared_redis_env() -> dict[str, str]:
+    """What the processes of one deployment share: the Redis channel (new per test, so that
+    concurrent runs do not hear each other) and the key that signs session cookies. Skips
+    when Redis is not running."""
+    client = redis.Redis.from_url(REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis does not answer PING at {REDIS_URL}: {exc}")
+    finally:
+        client.close()
+    return {
+        "REDIS_URL": REDIS_URL,
+        "REDIS_CHANNEL": f"onestop-test-{uuid.uuid4()}",
+        "SECRET_KEY": secrets.token_urlsafe(32),
+    }
+
+
+def issue_ticket(base_url: str) -> None:
+    """An adviser takes a Council Tax ticket through the given process's API."""
+    with requests.Session() as http:
+        login = http.post(
+            f"{base_url}/api/v1/auth/login",
+            json={"username": "bootle-adviser", "password": "onestop-demo"},
+            timeout=10,
+        )
+        assert login.status_code == 200, login.text
+        issued = http.post(
+            f"{base_url}/api/v1/sites/bootle/tickets", json={"service": "CT"}, timeout=10
+        )
+        assert issued.status_code == 201, issued.text
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def two_servers(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Processes A and B on one emptied, migrated, seeded database, refreshing every second."""
+    url = database_for(request.param, tmp_path)
+    env = {**shared_redis_env(), "LIVE_TICK_S": "1"}
+    with (
+        LiveServer(url, tmp_path, **env) as a,
+        LiveServer(url, tmp_path, seed=False, **env) as b,
+    ):
+        yield a, b
+
+
+def test_change_made_through_one_process_reaches_a_client_of_the_other(
+    two_servers: tuple[LiveServer, LiveServer],
+) -> None:
+    a, b = two_servers
+    with LiveClient(b.url) as on_b:
+        version = on_b.subscribe(BOARD)["snapshot"]["version"]
+        issue_ticket(a.url)
+        pushed = on_b.next("board", lambda board: board["version"] == version + 1)
+    council_tax = next(s for s in pushed["services"] if s["code"] == "CT")
+    assert council_tax["waiting"] == 1
+
+
+def test_slow_refresh_comes_once_a_second_however_many_processes_run(
+    two_servers: tuple[LiveServer, LiveServer],
+) -> None:
+    a, b = two_servers
+    # A watcher on A starts A's refresh of the same board: if refreshes went through Redis,
+    # the client on B would hear both processes, about twice a second.
+    with LiveClient(a.url) as on_a, LiveClient(b.url) as on_b:
+        on_a.subscribe(BOARD)
+        version = on_b.subscribe(BOARD)["snapshot"]["version"]
+        on_a.next("board")
+        on_b.next("board")
+        heard = on_b.drain(3.5)
+    boards = [data for event, data in heard if event == "board"]
+    assert 2 <= len(boards) <= 4, f"{len(boards)} refreshes in 3.5 s: {heard}"
+    assert {board["version"] for board in boards} == {version}
