@@ -64,6 +64,7 @@ class LivePublisher:
 
 def called_payload(event: VisitCalled) -> dict[str, Any]:
     return {
+        "site": event.site_slug,
         "number": event.number,
         "desk": event.desk,
         "service": event.service,

@@ -36,11 +36,12 @@ import { io } from "./vendor/socket.io.esm.min.js";
  * @property {() => void} unsubscribe
  */
 
-/** The events that carry snapshots, with the subscription key each one belongs to. */
-const SNAPSHOT_KEYS = {
+/** The events the server pushes, with the subscription key each one belongs to. */
+const KEYS = {
   board: (board) => `board:${board.site.slug}`,
   staff_queue: (staff) => `staff:${staff.site.slug}`,
   ticket: (ticket) => `ticket:${ticket.token}`,
+  called: (call) => `board:${call.site}`,
 };
 
 /** A subscription's key: the same for a payload and for the pushes it receives. */
@@ -86,7 +87,7 @@ class Live {
       // Not active any more means the server refused us: retrying cannot help.
       if (!this.#socket.active) this.#setState("offline", error.message);
     });
-    for (const event of [...Object.keys(SNAPSHOT_KEYS), "called"]) {
+    for (const event of Object.keys(KEYS)) {
       this.#socket.on(event, (payload) => this.receive(event, payload));
     }
   }
@@ -135,20 +136,17 @@ class Live {
 
   /**
    * Hand a push to the subscriptions it belongs to, as the socket does for every push; a page
-   * may also hand in a snapshot it got elsewhere. The `called` payload names no site, so it
-   * goes to every board subscription of this connection: a page that follows the boards of
-   * several sites cannot tell whose call it is.
+   * may also hand in a snapshot it got elsewhere. `called` goes to the board subscription of
+   * the site it names.
    * @param {"board" | "staff_queue" | "ticket" | "called"} event
    * @param {object} payload
    */
   receive(event, payload) {
-    const key = event === "called" ? null : SNAPSHOT_KEYS[event](payload);
+    const key = KEYS[event](payload);
     for (const subscription of this.#subscriptions) {
-      if (key === null && subscription.payload.view === "board") {
-        subscription.handlers.onCalled?.(payload);
-      } else if (subscription.key === key) {
-        this.#apply(subscription, payload);
-      }
+      if (subscription.key !== key) continue;
+      if (event === "called") subscription.handlers.onCalled?.(payload);
+      else this.#apply(subscription, payload);
     }
   }
 

@@ -79,6 +79,7 @@ def test_call_next_pushes_called_and_every_view_one_version_on(live: LiveServer)
         assert called.status_code == 200, called.text
 
         announcement = board.next("called")
+        assert announcement["site"] == "bootle"
         assert announcement["number"] == "C001"
         assert announcement["desk"] == "Desk 1"
         assert announcement["service"] == "Council Tax"
