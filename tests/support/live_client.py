@@ -1,12 +1,13 @@
-"""A real Socket.IO client (python-socketio over WebSocket) that records what it is pushed and
-subscribes again after every reconnection, as the browser module does."""
+"""A real Socket.IO client (python-socketio, over WebSocket unless told otherwise) that records
+what it is pushed and subscribes again after every reconnection, as the browser module does."""
 
 from __future__ import annotations
 
+import functools
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import requests
@@ -16,8 +17,16 @@ WAIT = 15.0
 
 
 class LiveClient:
-    def __init__(self, url: str, *, http: requests.Session | None = None, token: str | None = None):
+    def __init__(
+        self,
+        url: str,
+        *,
+        http: requests.Session | None = None,
+        token: str | None = None,
+        transports: Sequence[str] = ("websocket",),
+    ):
         self.url = url
+        self.transports = list(transports)
         self.headers = {}
         if http is not None:
             self.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
@@ -36,12 +45,18 @@ class LiveClient:
             self.url,
             headers=self.headers,
             auth=self.auth,
-            transports=["websocket"],
+            transports=self.transports,
             wait_timeout=WAIT,
         )
         return self
 
     def __exit__(self, *exc: object) -> None:
+        # websocket-client's close() waits up to 3 s for the server's close frame, which the
+        # client's own reader thread has usually taken already: a race in the client library
+        # that a browser does not have, and that would add 3 s to every test.
+        ws = getattr(self.sio.eio, "ws", None)
+        if ws is not None:
+            ws.close = functools.partial(ws.close, timeout=0.1)
         self.sio.disconnect()
 
     def subscribe(self, payload: dict[str, Any]) -> dict[str, Any]:
