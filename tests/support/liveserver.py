@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import requests
@@ -42,21 +43,63 @@ def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def wait_until_healthy(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    """Return once `url` answers GET /healthz with 200; raise if `process` exits first or
+    20 s pass."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process {process.pid} exited with {process.returncode}; see {log}")
+        try:
+            if requests.get(f"{url}/healthz", timeout=1).ok:
+                return
+        # gunicorn accepts connections before its worker has loaded the app: they time out.
+        except (requests.ConnectionError, requests.Timeout):
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url}/healthz did not answer 200 within 20 s; see {log}")
+
+
+def stop_process(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+    """Send `sig` and reap the process, killing it if it is still there after 10 s."""
+    if process.poll() is None:
+        process.send_signal(sig)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class LiveServer:
     """Starts a seeded demo server against `database_url` (`seed=False`: already seeded, say by
-    another server on the same database); stops it on exit."""
+    another server on the same database); stops it on exit. `command` replaces
+    `queue-service serve`; it must listen where ONESTOP_BIND says, as gunicorn does with
+    deploy/gunicorn.conf.py."""
 
     def __init__(
-        self, database_url: str, instance_dir: Path, *, seed: bool = True, **extra_env: str
+        self,
+        database_url: str,
+        instance_dir: Path,
+        *,
+        seed: bool = True,
+        command: Sequence[str] | None = None,
+        **extra_env: str,
     ) -> None:
         self.seed = seed
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.command = (
+            list(command)
+            if command
+            else [str(BIN / "queue-service"), "serve", "--port", str(self.port)]
+        )
         self.env = {
             **os.environ,
             "DATABASE_URL": database_url,
             "QUEUE_INSTANCE_DIR": str(instance_dir),
             "PUBLIC_BASE_URL": self.url,
+            "ONESTOP_BIND": f"127.0.0.1:{self.port}",
             **extra_env,
         }
         self.process: subprocess.Popen[bytes] | None = None
@@ -75,30 +118,20 @@ class LiveServer:
         log_path = Path(self.env["QUEUE_INSTANCE_DIR"]) / f"server-{self.port}.log"
         with open(log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [str(BIN / "queue-service"), "serve", "--port", str(self.port)],
+                self.command,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode}")
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=1).ok:
-                    return
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not become healthy within 20 s")
+        try:
+            wait_until_healthy(self.process, self.url, log_path)
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process:
+            stop_process(self.process, signal.SIGINT)
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
