@@ -31,8 +31,10 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# BENCH_LIVE_CLIENTS=100,500 (say) picks fewer Socket.IO clients for a quicker live bench.
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_live.py
 
 install: $(STAMP)
 

@@ -7,7 +7,6 @@ skipped when it cannot connect). All traffic goes to 127.0.0.1.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -19,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import requests
+from benchlib import machine, ms, percentile
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -46,16 +46,6 @@ def check(response: requests.Response, what: str, ok: tuple[int, ...]) -> reques
             server_errors.append(line)
         raise RuntimeError(line)
     return response
-
-
-def percentile(samples: list[float], pct: float) -> float:
-    ordered = sorted(samples)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
-    return ordered[index]
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f}"
 
 
 def thread_sessions(server: LiveServer, count: int) -> list[requests.Session]:
@@ -209,11 +199,7 @@ def postgres_bench_url(test_url: str) -> tuple[str | None, str | None]:
 
 
 def main() -> int:
-    repo = Path(__file__).resolve().parents[1]
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True
-    ).stdout.strip()
-    print(f"OneStop Queue bench — commit {commit or '?'}, nproc {os.cpu_count()}")
+    print(f"OneStop Queue bench — {machine()}")
     rows: list[list[str]] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
