@@ -20,6 +20,11 @@ class LiveState:
             self._tick_started = True
             start()
 
+    def follow_ticket(self, token: str, site_slug: str) -> None:
+        """Remember a followed ticket's site for the refresh, which alone forgets it again."""
+        if self.tick_s > 0:
+            self.ticket_sites[token] = site_slug
+
     def keep_tickets(self, tokens: Set[str]) -> None:
         """Forget the sites of tickets nobody here follows any more."""
         for token in self.ticket_sites.keys() - tokens:

@@ -61,7 +61,7 @@ def on_subscribe(data: object = None) -> Ack:
         actor = _actor()
         if kind == room_names.TICKET:
             snapshot = _join(room, lambda: tickets.ticket_status(uow(), key))
-            _state().ticket_sites[key] = snapshot["site"]
+            _state().follow_ticket(key, snapshot["site"])
         elif kind == room_names.BOARD:
             snapshot = _join(room, lambda: snapshots.board(uow(), actor, key), site=key)
         else:

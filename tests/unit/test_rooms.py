@@ -35,3 +35,13 @@ def test_the_refresh_starts_once_and_not_when_disabled() -> None:
     state.start_tick_once(lambda: started.append(1))
     LiveState(tick_s=0).start_tick_once(lambda: started.append(2))
     assert started == [1]
+
+
+def test_without_a_refresh_no_ticket_is_remembered() -> None:
+    # Only the refresh forgets tickets; with none, remembering them would grow without end.
+    state = LiveState(tick_s=0)
+    state.follow_ticket("a", "bootle")
+    assert state.ticket_sites == {}
+    refreshing = LiveState(tick_s=30)
+    refreshing.follow_ticket("a", "bootle")
+    assert refreshing.ticket_sites == {"a": "bootle"}
