@@ -10,16 +10,21 @@ STAFF = "staff"
 TICKET = "ticket"
 
 
+def named(kind: str, key: str) -> str:
+    """The room of a subscription: its kind (BOARD, STAFF or TICKET) and its site or token."""
+    return f"{kind}:{key}"
+
+
 def board(site_slug: str) -> str:
-    return f"{BOARD}:{site_slug}"
+    return named(BOARD, site_slug)
 
 
 def staff(site_slug: str) -> str:
-    return f"{STAFF}:{site_slug}"
+    return named(STAFF, site_slug)
 
 
 def ticket(token: str) -> str:
-    return f"{TICKET}:{token}"
+    return named(TICKET, token)
 
 
 @dataclass

@@ -53,7 +53,7 @@ def on_subscribe(data: object = None) -> Ack:
     """Join the room for one board, staff view or ticket; the ack carries the full snapshot."""
     try:
         kind, key = _parse(data)
-        room = _room(kind, key)
+        room = room_names.named(kind, key)
         held = rooms()
         # rooms() includes the client's own room; renewing a subscription adds nothing.
         if room not in held and len(held) > MAX_SUBSCRIPTIONS:
@@ -76,7 +76,7 @@ def on_unsubscribe(data: object = None) -> Ack:
         kind, key = _parse(data)
     except QueueError as exc:
         return _refusal(exc)
-    leave_room(_room(kind, key))
+    leave_room(room_names.named(kind, key))
     return {"ok": True}
 
 
@@ -103,15 +103,6 @@ def _parse(data: object) -> tuple[str, str]:
         if data.keys() == {"site", "view"} and data["view"] in views and _is_key(data["site"]):
             return data["view"], data["site"]
     raise Invalid(f"subscribe with {SHAPES}")
-
-
-def _room(kind: str, key: str) -> str:
-    naming = {
-        room_names.TICKET: room_names.ticket,
-        room_names.BOARD: room_names.board,
-        room_names.STAFF: room_names.staff,
-    }
-    return naming[kind](key)
 
 
 def _is_key(value: object) -> bool:
