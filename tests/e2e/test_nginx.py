@@ -21,8 +21,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.e2e.conftest import database_for
-from tests.e2e.test_two_processes import BOARD, issue_ticket, shared_redis_env
+from tests.e2e.conftest import BOARD, database_for, issue_ticket, shared_redis_env
 from tests.support.live_client import LiveClient
 from tests.support.liveserver import (
     BIN,

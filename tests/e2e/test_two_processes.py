@@ -5,56 +5,16 @@ refresh stays with each process's own clients, so two processes do not double it
 
 from __future__ import annotations
 
-import secrets
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
-import requests
 
-from tests.e2e.conftest import database_for
+from tests.e2e.conftest import BOARD, database_for, issue_ticket, shared_redis_env
 from tests.support.live_client import LiveClient
 from tests.support.liveserver import LiveServer
 
 pytestmark = pytest.mark.server
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
-BOARD = {"site": "bootle", "view": "board"}
-
-
-def shared_redis_env() -> dict[str, str]:
-    """What the processes of one deployment share: the Redis channel (new per test, so that
-    concurrent runs do not hear each other) and the key that signs session cookies. Skips
-    when Redis is not running."""
-    client = redis.Redis.from_url(REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"Redis does not answer PING at {REDIS_URL}: {exc}")
-    finally:
-        client.close()
-    return {
-        "REDIS_URL": REDIS_URL,
-        "REDIS_CHANNEL": f"onestop-test-{uuid.uuid4()}",
-        "SECRET_KEY": secrets.token_urlsafe(32),
-    }
-
-
-def issue_ticket(base_url: str) -> None:
-    """An adviser takes a Council Tax ticket through the given process's API."""
-    with requests.Session() as http:
-        login = http.post(
-            f"{base_url}/api/v1/auth/login",
-            json={"username": "bootle-adviser", "password": "onestop-demo"},
-            timeout=10,
-        )
-        assert login.status_code == 200, login.text
-        issued = http.post(
-            f"{base_url}/api/v1/sites/bootle/tickets", json={"service": "CT"}, timeout=10
-        )
-        assert issued.status_code == 201, issued.text
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
