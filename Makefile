@@ -9,15 +9,21 @@ PORT ?= 5000
 NODE_STAMP := node_modules/.installed-stamp
 VENDOR := queue_service/static/vendor
 SOCKETIO_JS := $(VENDOR)/socket.io.esm.min.js
+# Each package keeps its own gettext catalogue in PACKAGE/translations; Flask-Babel merges them.
+UI_PACKAGES := queue_service kiosk_ui display_ui reception_ui
+LANGUAGES := pl ar
+PO_FILES := $(wildcard $(addsuffix /translations/*/LC_MESSAGES/messages.po,$(UI_PACKAGES)))
+MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test lint format bench install vendor migration clean
+.PHONY: run test lint format bench install vendor translations messages migration clean
 
-run: $(STAMP) vendor
+run: $(STAMP) vendor translations
 	$(BIN)/queue-service db upgrade
 	$(BIN)/queue-service seed-demo
+	@echo "\nOpen http://$(HOST):$(PORT)/ to start (the kiosk and display links there are paired).\n"
 	$(BIN)/queue-service serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) vendor
+test: $(STAMP) vendor translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -57,10 +63,32 @@ $(SOCKETIO_JS): $(NODE_STAMP)
 	mkdir -p $(VENDOR)
 	cp node_modules/socket.io-client/dist/socket.io.esm.min.js* $(VENDOR)/
 
+# Compiled catalogues (.mo) are built, never committed.
+translations: $(MO_FILES)
+
+%.mo: %.po | $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+# After adding or changing translatable strings: extract each package's strings, then add
+# the new ones to its .po files (created for a new language) for the translators.
+messages: $(STAMP)
+	@for package in $(UI_PACKAGES); do \
+	    pot=$$package/translations/messages.pot; mkdir -p $$package/translations; \
+	    $(BIN)/pybabel extract -F babel.cfg --add-location=file --sort-output \
+	        --project "OneStop Queue" -o $$pot $$package || exit 1; \
+	    for language in $(LANGUAGES); do \
+	        if [ -f $$package/translations/$$language/LC_MESSAGES/messages.po ]; then \
+	            $(BIN)/pybabel update -i $$pot -d $$package/translations -l $$language || exit 1; \
+	        else \
+	            $(BIN)/pybabel init -i $$pot -d $$package/translations -l $$language || exit 1; \
+	        fi; \
+	    done; \
+	done
+
 # Write a new migration from the difference between the models and a fresh database.
 migration: $(STAMP)
 	@test -n "$(MESSAGE)" || (echo 'usage: make migration MESSAGE="what changed"'; exit 2)
 	$(BIN)/python scripts/new_migration.py "$(MESSAGE)"
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache .mypy_cache node_modules $(VENDOR)
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .mypy_cache node_modules $(VENDOR) $(MO_FILES)

@@ -1,1 +1,5 @@
-"""The lobby screen: its blueprint arrives with the display issue."""
+"""The lobby display at /display/<site>: one blueprint with its own templates and static files."""
+
+from .views import bp
+
+__all__ = ["bp"]

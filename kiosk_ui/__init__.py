@@ -1,1 +1,5 @@
-"""The customer kiosk (take a ticket, check in): its blueprint arrives with the kiosk issue."""
+"""The customer kiosk at /kiosk/<site>: one blueprint with its own templates and static files."""
+
+from .views import bp
+
+__all__ = ["bp"]

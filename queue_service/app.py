@@ -7,7 +7,11 @@ from typing import Any
 
 from flask import Flask
 
-from . import api, db, realtime
+import display_ui
+import kiosk_ui
+import reception_ui
+
+from . import api, db, realtime, web
 from .clock import SystemClock
 from .config import from_environment
 
@@ -32,4 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     realtime.init_app(app)
     api.init_app(app)
+    web.init_app(app)
+    for front_end in (kiosk_ui, display_ui, reception_ui):
+        app.register_blueprint(front_end.bp)
     return app

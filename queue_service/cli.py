@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import tomllib
 from importlib.resources import files
@@ -16,12 +17,16 @@ from .app import create_app
 from .config import ConfigError
 from .errors import QueueError
 from .extensions import socketio
+from .rules.calendar import DAYS
 from .rules.permissions import DEVICE_ROLES, STAFF_ROLES
 from .services import accounts, site_config
 from .services.uow import UnitOfWork
 
 DEMO_PASSWORD = "onestop-demo"
 DEMO_ROLES = ("reception", "adviser", "manager")
+# The demo must work whenever someone tries it, a Sunday night included; the sites file keeps
+# the hours a council would really load.
+DEMO_HOURS = dict.fromkeys(DAYS, "00:00-24:00")
 
 
 @click.group(help="OneStop Queue server administration.")
@@ -105,15 +110,19 @@ def device_add(site: str, kind: str, name: str) -> None:
 
 @cli.command(name="seed-demo")
 def seed_demo() -> None:
-    """Load the reference council's two sites with staff logins and devices."""
+    """Load the reference council's two sites, open all day, with staff logins and devices."""
     app = create_app()
     if app.config["QUEUE_ENV"] == "production":
         raise click.ClickException("seed-demo refuses to run with QUEUE_ENV=production")
     uow = UnitOfWork.for_app(app)
     demo = tomllib.loads(files("queue_service").joinpath("demo/sites.toml").read_text())
+    for site in demo["site"]:
+        site["opening_hours"] = DEMO_HOURS
     for line in site_config.load_sites(uow, demo):
         click.echo(line)
+    click.echo("demo sites are open all day, every day (demo/sites.toml keeps their real hours)")
     base = app.config["PUBLIC_BASE_URL"]
+    tokens: dict[str, dict[str, str]] = {}
     for site in demo["site"]:
         slug = site["slug"]
         click.echo(f"\n{site['name']}  board: {base}/api/v1/sites/{slug}/board")
@@ -122,8 +131,20 @@ def seed_demo() -> None:
             click.echo(f"  {role:<10} login {slug}-{role} / {DEMO_PASSWORD}")
         for kind in sorted(DEVICE_ROLES):
             token = accounts.add_device(uow, slug, kind, f"demo {kind}", replace=True)
-            click.echo(f"  {kind:<10} token {token}")
-    click.echo(f"\nAPI: {base}/api/v1/openapi.json")
+            tokens.setdefault(slug, {})[kind] = token
+            paired = f"{base}/{kind}/{slug}?pair={token}"
+            click.echo(f"  {kind:<10} token {token}  paired page: {paired}")
+    _keep_demo_tokens(app.config["DEMO_DEVICES_FILE"], tokens)
+    click.echo(f"\nHome: {base}/   API: {base}/api/v1/openapi.json")
+
+
+def _keep_demo_tokens(name: str | None, tokens: dict[str, dict[str, str]]) -> None:
+    """Leave the demo devices' tokens where the home page finds them (development only)."""
+    if name is None:
+        return
+    path = Path(name)
+    path.write_text(json.dumps(tokens))
+    path.chmod(0o600)
 
 
 @cli.command(name="serve")

@@ -45,6 +45,11 @@ def from_environment() -> dict[str, Any]:
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "SESSION_COOKIE_SECURE": environment == "production",
         "LIVE_TICK_S": _seconds("LIVE_TICK_S", 30),
+        # seed-demo leaves the demo devices' tokens here so that the home page can link to
+        # paired demo pages; never in production, where seed-demo refuses to run.
+        "DEMO_DEVICES_FILE": (
+            None if environment == "production" else str(instance / "demo_devices.json")
+        ),
     }
 
 

@@ -1,1 +1,6 @@
-"""The staff app and managers' reports: its blueprint arrives with the staff-app issue."""
+"""The staff app (reception and desk) under /staff: one blueprint with its own templates and
+static files."""
+
+from .views import bp
+
+__all__ = ["bp"]

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import Conflict, Invalid, NotAuthenticated
 from ..models import Device, Site, StaffUser
 from ..rules.permissions import ANONYMOUS, DEVICE_ROLES, STAFF_ROLES, Actor, Role
+from . import queries
 from .uow import UnitOfWork
 
 MIN_PASSWORD_LENGTH = 8
@@ -104,14 +107,50 @@ def login(uow: UnitOfWork, username: str, password: str) -> dict[str, Any]:
         return user_view(user)
 
 
+@dataclass(frozen=True)
+class Pairing:
+    """Whether a device page may run: `problem` is None when `token` belongs to a live device of
+    the page's kind and site; else "unpaired" (no token), "unknown" (unknown or revoked),
+    "wrong_kind" or "wrong_site"."""
+
+    site_slug: str
+    site_name: str
+    public_board: bool
+    token: str | None
+    problem: str | None
+
+
+def check_pairing(uow: UnitOfWork, site_slug: str, kind: str, token: str | None) -> Pairing:
+    """Check a device token offered to a kiosk or display page of a site."""
+    with uow.reading() as session:
+        site = queries.site_by_slug(session, site_slug)
+        device = _live_device(session, token) if token else None
+        if token is None:
+            problem: str | None = "unpaired"
+        elif device is None:
+            problem = "unknown"
+        elif device.kind != kind:
+            problem = "wrong_kind"
+        elif device.site_id != site.id:
+            problem = "wrong_site"
+        else:
+            problem = None
+        return Pairing(site.slug, site.name, site.public_board, token, problem)
+
+
+def _live_device(session: Session, token: str) -> Device | None:
+    device = session.scalars(
+        select(Device).where(Device.token_hash == hash_token(token))
+    ).one_or_none()
+    return device if device is not None and device.revoked_at is None else None
+
+
 def actor_for(uow: UnitOfWork, *, user_id: int | None, device_token: str | None) -> Actor:
     """Who is acting, from a session's user id or a device's bearer token."""
     with uow.reading() as session:
         if device_token is not None:
-            device = session.scalars(
-                select(Device).where(Device.token_hash == hash_token(device_token))
-            ).one_or_none()
-            if device is None or device.revoked_at is not None:
+            device = _live_device(session, device_token)
+            if device is None:
                 raise NotAuthenticated("unknown or revoked device token", code="bad_token")
             return Actor("device", device.id, Role(device.kind), frozenset({device.site_id}))
         if user_id is not None:
