@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 import redis
 import requests
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import PG_SKIP_REASON
+from tests.support.browser import CHROMIUM, launch, new_context, watch
 from tests.support.liveserver import LiveServer, reset_database
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -73,3 +75,36 @@ def live(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]
     instance.mkdir()
     with LiveServer(url, instance) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, one for the whole run (skipped with the reason when missing)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"Debian's chromium is not installed ({CHROMIUM})")
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One seeded demo server (SQLite) per test module: both demo sites open all day, their
+    devices' tokens at `demo_server.token("bootle", "kiosk")`."""
+    tmp_path = tmp_path_factory.mktemp("demo")
+    with LiveServer(database_for("sqlite", tmp_path), tmp_path) as live:
+        yield live
+
+
+@pytest.fixture
+def page(browser: Browser, demo_server: LiveServer) -> Iterator[Page]:
+    """A fresh browser profile on the demo server (`page.goto("/")` works), axe preloaded;
+    an uncaught error or a Content-Security-Policy violation in the page fails the test."""
+    context = new_context(browser, demo_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors = watch(page)
+    yield page
+    context.close()
+    assert errors == []

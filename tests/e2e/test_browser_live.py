@@ -3,7 +3,7 @@ server: it goes live with the acknowledged snapshot, follows changes, drops stal
 routes `called` and ticket pushes, reports refusals, and resubscribes by itself after a restart
 (believing the server's answer then, even an older one).
 
-There are no pages yet, so each test opens `/healthz` (the server's own origin, which Socket.IO
+Each test opens `/healthz` (a page of the server's own origin, which Socket.IO
 requires) and drives the module through `page.evaluate`; what it draws is kept on `window`."""
 
 from __future__ import annotations
@@ -16,25 +16,13 @@ from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-import queue_service
 from tests.e2e.conftest import database_for
+from tests.support.browser import requires_browser
 from tests.support.liveserver import LiveServer
 
-CHROMIUM = Path("/usr/bin/chromium")
-SOCKETIO_JS = Path(queue_service.__file__).parent / "static/vendor/socket.io.esm.min.js"
-
-pytestmark = [
-    pytest.mark.server,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)"
-    ),
-    pytest.mark.skipif(
-        not SOCKETIO_JS.exists(),
-        reason=f"{SOCKETIO_JS} is missing: run `make test` (or `make vendor`, which runs npm ci)",
-    ),
-]
+pytestmark = requires_browser
 
 API = "/api/v1"
 ADVISER = "bootle-adviser"
@@ -68,23 +56,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     tmp_path = tmp_path_factory.mktemp("browser")
     with LiveServer(database_for("sqlite", tmp_path), tmp_path) as live:
         yield live
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
