@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from queue_service.app import create_app
+from queue_service.clock import ManualClock
+from tests.conftest import RecordingPublisher, demo_document
 from tests.support.liveserver import cli, reset_database
 
 SITES = """
@@ -110,3 +115,40 @@ def test_a_site_may_keep_its_board_private(env: dict[str, str], tmp_path: Path) 
     assert "public_board must be true or false" in result.stderr
     path.write_text(SITES.replace('slug = "bootle"\n', 'slug = "bootle"\npublic_board = false\n'))
     assert cli(env, "sites", "load", str(path)).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(2026, 11, 29, 23, 0, tzinfo=UTC),  # Sunday 23:00 in London (GMT)
+        datetime(2026, 3, 29, 1, 30, tzinfo=UTC),  # 02:30 BST, the hour the clocks skip
+        datetime(2026, 10, 25, 1, 30, tzinfo=UTC),  # 01:30 GMT, the hour that comes twice
+    ],
+)
+def test_the_demo_kiosk_takes_tickets_at_any_hour_while_the_sites_file_keeps_real_hours(
+    env: dict[str, str], tmp_path: Path, when: datetime
+) -> None:
+    seeded = cli(env, "seed-demo")
+    assert seeded.returncode == 0, seeded.stderr
+    kiosk = json.loads((tmp_path / "demo_devices.json").read_text())["bootle"]["kiosk"]
+    assert f"/kiosk/bootle?pair={kiosk}" in seeded.stdout
+    app = create_app(
+        {
+            "QUEUE_ENV": "test",
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": env["DATABASE_URL"],
+            "PUBLIC_BASE_URL": "http://queue.test",
+            "CLOCK": ManualClock(when),
+            "PUBLISHER": RecordingPublisher(),
+        }
+    )
+
+    issued = app.test_client().post(
+        "/api/v1/sites/bootle/tickets",
+        json={"service": "CT"},
+        headers={"Authorization": f"Bearer {kiosk}"},
+    )
+
+    app.extensions["queue_engine"].dispose()
+    assert issued.status_code == 201, issued.json
+    assert demo_document()["site"][0]["opening_hours"]["sun"] == "closed"
