@@ -72,8 +72,9 @@ def device_page(kind: str, *, public_board: bool = False) -> Callable[[View], Vi
 
 
 def _pair(kind: str, pairing: Pairing) -> ResponseReturnValue:
-    clean = {k: v for k, v in request.args.items() if k != PAIR_PARAMETER}
-    target = url_for(request.endpoint or "home.index", **(request.view_args or {}), **clean)
+    values: dict[str, Any] = {k: v for k, v in request.args.items() if k != PAIR_PARAMETER}
+    values.update(request.view_args or {})
+    target = url_for(request.endpoint or "home.index", **values)
     response = redirect(target, 303)
     response.set_cookie(
         COOKIE,
