@@ -20,7 +20,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 run: $(STAMP) vendor translations
 	$(BIN)/queue-service db upgrade
 	$(BIN)/queue-service seed-demo
-	@echo "\nOpen http://$(HOST):$(PORT)/ to start (the kiosk and display links there are paired).\n"
+	@printf "\nOpen http://$(HOST):$(PORT)/ to start: its kiosk and display links are paired with the demo devices.\n\n"
 	$(BIN)/queue-service serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) vendor translations
