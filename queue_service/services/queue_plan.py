@@ -55,7 +55,7 @@ class QueuePlan:
 
 def build(session: Session, site: Site, now: datetime) -> QueuePlan:
     """Load the site's active visits and plan the waiting ones."""
-    active = queries.active_visits(session, site.id)
+    active = queries.active_visits(session, site, now)
     desks = queries.desk_states(site, active)
     times = queries.service_times(session, site, now)
     policy = queries.policy_for(site)

@@ -131,7 +131,7 @@ def _board(session: Session, plan: queue_plan.QueuePlan) -> dict[str, Any]:
     return {
         **_header(session, plan),
         "calling": [_call_line(v, v.called_at, status=v.status) for v in at_desks],
-        "recent": _recent_calls(session, plan.site.id),
+        "recent": _recent_calls(session, plan.site.id, queries.day_began(plan.site, plan.now)),
         "services": [
             {
                 "code": s.code,
@@ -156,11 +156,16 @@ def _call_line(visit: Visit, at: datetime | None, **extra: Any) -> dict[str, Any
     }
 
 
-def _recent_calls(session: Session, site_id: int) -> list[dict[str, Any]]:
+def _recent_calls(session: Session, site_id: int, since: datetime) -> list[dict[str, Any]]:
+    """The last calls of the site's current day, newest first."""
     rows = session.execute(
         select(VisitEvent, Visit)
         .join(Visit, VisitEvent.visit_id == Visit.id)
-        .where(Visit.site_id == site_id, VisitEvent.type.in_([Action.CALL, Action.RECALL]))
+        .where(
+            Visit.site_id == site_id,
+            VisitEvent.type.in_([Action.CALL, Action.RECALL]),
+            VisitEvent.at >= since,
+        )
         .order_by(VisitEvent.at.desc(), VisitEvent.id.desc())
         .limit(RECENT_CALLS)
     )
