@@ -45,6 +45,7 @@ def from_environment() -> dict[str, Any]:
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "SESSION_COOKIE_SECURE": environment == "production",
         "LIVE_TICK_S": _seconds("LIVE_TICK_S", 30),
+        "DAY_END_CHECK_S": _seconds("DAY_END_CHECK_S", 300),
     }
 
 

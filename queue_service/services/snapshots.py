@@ -15,7 +15,7 @@ from ..rules.calendar import is_open
 from ..rules.lifecycle import Action, Status
 from ..rules.next_visit import in_appointment_queue
 from ..rules.permissions import Actor, Permission
-from . import queries, queue_plan, views
+from . import closing, queries, queue_plan, views
 from .notices import current_notice
 from .uow import UnitOfWork
 
@@ -238,4 +238,5 @@ def _staff(session: Session, plan: queue_plan.QueuePlan) -> dict[str, Any]:
         ],
         "not_greeted": not_greeted,
         "targets": views.site_detail(plan.site)["targets"],
+        "day": closing.day_view(plan.site, plan.active, plan.now),
     }
