@@ -119,8 +119,14 @@ def _header(session: Session, plan: queue_plan.QueuePlan) -> dict[str, Any]:
 
 
 def _board(session: Session, plan: queue_plan.QueuePlan) -> dict[str, Any]:
+    # A visit still being served from an ended day stays at its desk for staff, but the lobby
+    # must not show its number beside today's ticket with the same number.
     at_desks = sorted(
-        (v for v in plan.active if v.status in (Status.CALLED, Status.SERVING)),
+        (
+            v
+            for v in plan.active
+            if v.status in (Status.CALLED, Status.SERVING) and v.arrived_at >= plan.day_began
+        ),
         key=lambda v: (v.called_at or v.arrived_at, v.id),
         reverse=True,
     )
@@ -131,7 +137,7 @@ def _board(session: Session, plan: queue_plan.QueuePlan) -> dict[str, Any]:
     return {
         **_header(session, plan),
         "calling": [_call_line(v, v.called_at, status=v.status) for v in at_desks],
-        "recent": _recent_calls(session, plan.site.id, queries.day_began(plan.site, plan.now)),
+        "recent": _recent_calls(session, plan.site.id, plan.day_began),
         "services": [
             {
                 "code": s.code,

@@ -264,6 +264,8 @@ def test_a_visit_being_served_at_midnight_is_left_to_finish_the_next_morning(
     staff = adviser.get(f"{API}/sites/bootle/queue").json
     at_desk = next(d for d in staff["desks"] if d["id"] == desk)
     assert (at_desk["current"]["id"], at_desk["current"]["status"]) == (ticket["id"], "serving")
+    # The lobby does not show yesterday's C001 beside today's.
+    assert client.get(f"{API}/sites/bootle/board").json["calling"] == []
     moved = adviser.post(f"{API}/visits/{ticket['id']}/transfer", json={"service": "HOU"})
     assert (moved.status_code, moved.json["error"]["code"]) == (409, "day_ended")
     done = adviser.post(f"{API}/visits/{ticket['id']}/complete")
