@@ -243,6 +243,11 @@ def test_a_server_down_at_midnight_closes_the_leftovers_in_the_next_write_at_the
     assert visit_status(client, other_site)["status"] == "waiting"
     closing.close_due(uow_for(app))
     assert visit_status(client, other_site)["status"] == "closed"
+    # Every serving process runs the closing: a second pass finds nothing and changes nothing.
+    version = client.get(f"{API}/sites/southport/board").json["version"]
+    closing.close_due(uow_for(app))
+    assert client.get(f"{API}/sites/southport/board").json["version"] == version
+    assert [e[0] for e in events(app, other_site["id"])] == ["arrive", "close"]
 
 
 def adviser_at_southport(app: Flask) -> FlaskClient:
