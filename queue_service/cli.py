@@ -17,6 +17,7 @@ from .app import create_app
 from .config import ConfigError
 from .errors import QueueError
 from .extensions import socketio
+from .realtime import day_end
 from .rules.calendar import DAYS
 from .rules.permissions import DEVICE_ROLES, STAFF_ROLES
 from .services import accounts, site_config
@@ -153,6 +154,7 @@ def _keep_demo_tokens(name: str | None, tokens: dict[str, dict[str, str]]) -> No
 def serve(host: str, port: int) -> None:
     """Run the gevent server with the API and Socket.IO."""
     app = create_app()
+    day_end.start(app)
     click.echo(f"serving on http://{host}:{port}", err=True)
     socketio.run(app, host=host, port=port, log_output=False)
 

@@ -50,6 +50,7 @@ def from_environment() -> dict[str, Any]:
         "DEMO_DEVICES_FILE": (
             None if environment == "production" else str(instance / "demo_devices.json")
         ),
+        "DAY_END_CHECK_S": _seconds("DAY_END_CHECK_S", 300),
     }
 
 

@@ -91,6 +91,8 @@ class Site(Base):
     greet_target_s: Mapped[int] = mapped_column(default=120)
     wait_target_s: Mapped[int] = mapped_column(default=900)
     appointment_target_s: Mapped[int] = mapped_column(default=300)
+    # Close the day this long after closing time instead of at midnight; None: at midnight.
+    auto_close_after_s: Mapped[int | None]
     # False keeps the board (REST and live) to the site's paired devices and staff.
     public_board: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Rises by one with every committed change at the site; screens use it to drop stale pushes.

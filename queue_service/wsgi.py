@@ -10,6 +10,7 @@ process, so that mistake stops the server here instead of degrading it quietly.
 from gevent import monkey
 
 from .app import create_app
+from .realtime import day_end
 
 if not monkey.is_module_patched("socket"):
     raise RuntimeError(
@@ -18,3 +19,4 @@ if not monkey.is_module_patched("socket"):
     )
 
 app = create_app()
+day_end.start(app)

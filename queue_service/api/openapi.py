@@ -41,7 +41,16 @@ VISIT = {
         "service_name": STRING,
         "status": {
             "type": "string",
-            "enum": ["waiting", "called", "serving", "done", "no_show", "cancelled", "left"],
+            "enum": [
+                "waiting",
+                "called",
+                "serving",
+                "done",
+                "no_show",
+                "cancelled",
+                "left",
+                "closed",
+            ],
         },
         "priority": {"type": "boolean"},
         "needs": {"type": "array", "items": STRING},
@@ -62,6 +71,24 @@ VISIT = {
     },
 }
 OBJECT = {"type": "object"}
+DAY = {
+    "type": "object",
+    "properties": {
+        "site": STRING,
+        "waiting": {**INTEGER, "description": "visits closing the day now would close"},
+        "called": INTEGER,
+        "ends_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "when the day ends by itself: local midnight or the automatic close",
+        },
+        "auto_close_after_min": {**INTEGER, "nullable": True},
+    },
+}
+CLOSED_DAY = {
+    "type": "object",
+    "properties": {"site": STRING, "closed": INTEGER, "version": INTEGER},
+}
 
 
 def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
@@ -167,6 +194,14 @@ PATHS: dict[str, dict[str, Any]] = {
             body=_body({"message": STRING, "estimated_wait_min": INTEGER}, ["message"]),
         ),
         "delete": _op("Clear the delay notice", None, status="204", errors=STAFF),
+    },
+    "/sites/{site}/close-day": {
+        "get": _op("What closing the day now would close", DAY, errors=STAFF),
+        "post": _op(
+            "Close the day: every visit still waiting or called becomes closed",
+            CLOSED_DAY,
+            errors=STAFF,
+        ),
     },
     "/tickets/{token}": {"get": _op("A ticket's public status", VISIT)},
     "/visits/{visit_id}/{action}": {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
-from ..services import appointments, notices, snapshots, tickets
+from ..services import appointments, closing, notices, snapshots, tickets
 from .context import actor, idempotency_key, uow
 from .validation import Form
 
@@ -90,3 +90,14 @@ def post_notice(site: str) -> ResponseReturnValue:
 def clear_notice(site: str) -> ResponseReturnValue:
     notices.clear(uow(), actor(), site)
     return "", 204
+
+
+@bp.get("/sites/<site>/close-day")
+def day_status(site: str) -> ResponseReturnValue:
+    return closing.day_status(uow(), actor(), site)
+
+
+@bp.post("/sites/<site>/close-day")
+def close_day(site: str) -> ResponseReturnValue:
+    Form.from_request(optional=True).done()
+    return closing.close_day(uow(), actor(), site)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -26,6 +26,11 @@ def zone(name: str) -> ZoneInfo:
 def local_date(instant: datetime, tz: str) -> date:
     """The site-local calendar day an instant falls on."""
     return instant.astimezone(zone(tz)).date()
+
+
+def start_of_day(day: date, tz: str) -> datetime:
+    """The instant (UTC) the site-local day `day` begins: its local midnight."""
+    return datetime.combine(day, time(0), tzinfo=zone(tz)).astimezone(UTC)
 
 
 def parse_span(text: str) -> tuple[time, time] | None:
@@ -59,8 +64,13 @@ def validate_hours(hours: dict[str, Any]) -> dict[str, str]:
     return result
 
 
+def hours_on(day: date, hours: dict[str, str]) -> tuple[time, time] | None:
+    """The opening hours (opens, closes) of a local day, or None when the site is closed."""
+    return parse_span(hours.get(DAYS[day.weekday()], "closed"))
+
+
 def is_open(instant: datetime, tz: str, hours: dict[str, str]) -> bool:
     """Whether the site is open, by its local opening hours, at an instant."""
     local = instant.astimezone(zone(tz))
-    span = parse_span(hours.get(DAYS[local.weekday()], "closed"))
+    span = hours_on(local.date(), hours)
     return span is not None and span[0] <= local.time() < span[1]

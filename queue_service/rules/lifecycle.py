@@ -13,6 +13,8 @@ class Status(StrEnum):
     NO_SHOW = "no_show"
     CANCELLED = "cancelled"
     LEFT = "left"
+    # Still waiting or called when the site's day ended: "unserved at close" in reports.
+    CLOSED = "closed"
 
 
 class Action(StrEnum):
@@ -25,10 +27,11 @@ class Action(StrEnum):
     NO_SHOW = "no-show"
     TRANSFER = "transfer"
     CANCEL = "cancel"
+    CLOSE = "close"  # the day ended (or reception closed it) before the visit was served
 
 
 ACTIVE = frozenset({Status.WAITING, Status.CALLED, Status.SERVING})
-ENDED = frozenset({Status.DONE, Status.NO_SHOW, Status.CANCELLED, Status.LEFT})
+ENDED = frozenset({Status.DONE, Status.NO_SHOW, Status.CANCELLED, Status.LEFT, Status.CLOSED})
 
 # action -> statuses it may be taken from. Greeting leaves the status alone.
 ALLOWED_FROM: dict[Action, frozenset[Status]] = {
@@ -40,6 +43,8 @@ ALLOWED_FROM: dict[Action, frozenset[Status]] = {
     Action.NO_SHOW: frozenset({Status.CALLED}),
     Action.TRANSFER: frozenset({Status.WAITING, Status.CALLED, Status.SERVING}),
     Action.CANCEL: frozenset({Status.WAITING, Status.CALLED}),
+    # A visit being served is left to finish, even after midnight.
+    Action.CLOSE: frozenset({Status.WAITING, Status.CALLED}),
 }
 
 

@@ -39,7 +39,9 @@ def call_next(
         if not desk.is_open:
             raise Conflict(f"{desk.name} is closed", code="desk_closed")
         now = uow.now()
-        waiting = [v for v in queries.active_visits(session, site.id) if v.status == Status.WAITING]
+        waiting = [
+            v for v in queries.active_visits(session, site, now) if v.status == Status.WAITING
+        ]
         service_ids = {s.id for s in desk.services if s.active}
         chosen = choose_next(
             now, service_ids, [queries.candidate(v) for v in waiting], queries.policy_for(site)

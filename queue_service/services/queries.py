@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..errors import Forbidden, Invalid, NotAuthenticated, NotFound
 from ..models import Appointment, Desk, Service, Site, Visit
+from ..rules import day_end
 from ..rules.estimate import DeskState, ServiceTime, service_time_stats
-from ..rules.lifecycle import ACTIVE, Status
+from ..rules.lifecycle import ALLOWED_FROM, Action, Status
 from ..rules.next_visit import CallPolicy, Candidate
 from ..rules.permissions import Actor, Permission, can
 
@@ -81,12 +82,54 @@ def appointment_by_reference(session: Session, site: Site, reference: str) -> Ap
     return appointment
 
 
-def active_visits(session: Session, site_id: int) -> list[Visit]:
-    """Visits waiting, being called or being served at the site."""
+# What the end of a day closes: visits waiting or called (one being served is left to finish).
+CLOSABLE = sorted(ALLOWED_FROM[Action.CLOSE])
+
+
+def auto_close_after(site: Site) -> timedelta | None:
+    """How long after closing time the site's day ends by itself; None: at midnight."""
+    seconds = site.auto_close_after_s
+    return None if seconds is None else timedelta(seconds=seconds)
+
+
+def day_began(site: Site, now: datetime) -> datetime:
+    """When the site's current day began: its last day-end (local midnight, or the automatic
+    close after closing time). Visits waiting or called since before then are not queued."""
+    return day_end.last_day_end(now, site.timezone, site.opening_hours, auto_close_after(site))
+
+
+def day_ends(site: Site, instant: datetime) -> datetime:
+    """The site's first day-end after an instant."""
+    return day_end.day_end_after(instant, site.timezone, site.opening_hours, auto_close_after(site))
+
+
+def active_visits(session: Session, site: Site, now: datetime) -> list[Visit]:
+    """The site's queue at `now`: visits of its current day waiting or being called, and
+    every visit being served (whatever day it began, it is at a desk until completed)."""
     stmt = (
         select(Visit)
-        .where(Visit.site_id == site_id, Visit.status.in_(sorted(ACTIVE)))
+        .where(
+            Visit.site_id == site.id,
+            or_(
+                Visit.status == Status.SERVING,
+                and_(Visit.status.in_(CLOSABLE), Visit.arrived_at >= day_began(site, now)),
+            ),
+        )
         .options(selectinload(Visit.service), selectinload(Visit.desk))
+        .order_by(Visit.arrived_at, Visit.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def ended_day_visits(session: Session, site: Site, now: datetime) -> list[Visit]:
+    """Visits still waiting or called from a day of the site's that has ended."""
+    stmt = (
+        select(Visit)
+        .where(
+            Visit.site_id == site.id,
+            Visit.status.in_(CLOSABLE),
+            Visit.arrived_at < day_began(site, now),
+        )
         .order_by(Visit.arrived_at, Visit.id)
     )
     return list(session.scalars(stmt))

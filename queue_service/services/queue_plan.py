@@ -35,6 +35,8 @@ class QueuePlan:
     desks: list[DeskState]
     times: dict[int, ServiceTime]
     policy: CallPolicy
+    # The site's last day-end: what happened before it belongs to a day that has ended.
+    day_began: datetime
 
     def planned(self, visit: Visit) -> PlannedVisit:
         """The plan's entry for a visit; called and served visits have no estimate."""
@@ -55,7 +57,7 @@ class QueuePlan:
 
 def build(session: Session, site: Site, now: datetime) -> QueuePlan:
     """Load the site's active visits and plan the waiting ones."""
-    active = queries.active_visits(session, site.id)
+    active = queries.active_visits(session, site, now)
     desks = queries.desk_states(site, active)
     times = queries.service_times(session, site, now)
     policy = queries.policy_for(site)
@@ -68,4 +70,4 @@ def build(session: Session, site: Site, now: datetime) -> QueuePlan:
         planned.append(
             PlannedVisit(visit=waiting[c.visit_id], estimate=estimate, position=seen[c.service_id])
         )
-    return QueuePlan(site, now, active, planned, desks, times, policy)
+    return QueuePlan(site, now, active, planned, desks, times, policy, queries.day_began(site, now))

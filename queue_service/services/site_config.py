@@ -62,6 +62,9 @@ def _load_site(session: Session, spec: dict[str, Any]) -> str:
     for key, column in SITE_SETTINGS.items():
         if key in spec:
             setattr(site, column, _minutes(spec, key) * 60)
+    # Off unless the file asks for it: an office usually serves everyone who came in time.
+    auto_close = "auto_close_after_min"
+    site.auto_close_after_s = _minutes(spec, auto_close) * 60 if auto_close in spec else None
     session.flush()
     services = _load_services(session, site, spec.get("service", []))
     desks = _load_desks(session, site, spec.get("desk", []), services)

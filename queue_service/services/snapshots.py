@@ -15,7 +15,7 @@ from ..rules.calendar import is_open
 from ..rules.lifecycle import Action, Status
 from ..rules.next_visit import in_appointment_queue
 from ..rules.permissions import Actor, Permission
-from . import queries, queue_plan, views
+from . import closing, queries, queue_plan, views
 from .notices import current_notice
 from .uow import UnitOfWork
 
@@ -119,8 +119,14 @@ def _header(session: Session, plan: queue_plan.QueuePlan) -> dict[str, Any]:
 
 
 def _board(session: Session, plan: queue_plan.QueuePlan) -> dict[str, Any]:
+    # A visit still being served from an ended day stays at its desk for staff, but the lobby
+    # must not show its number beside today's ticket with the same number.
     at_desks = sorted(
-        (v for v in plan.active if v.status in (Status.CALLED, Status.SERVING)),
+        (
+            v
+            for v in plan.active
+            if v.status in (Status.CALLED, Status.SERVING) and v.arrived_at >= plan.day_began
+        ),
         key=lambda v: (v.called_at or v.arrived_at, v.id),
         reverse=True,
     )
@@ -131,7 +137,7 @@ def _board(session: Session, plan: queue_plan.QueuePlan) -> dict[str, Any]:
     return {
         **_header(session, plan),
         "calling": [_call_line(v, v.called_at, status=v.status) for v in at_desks],
-        "recent": _recent_calls(session, plan.site.id),
+        "recent": _recent_calls(session, plan.site.id, plan.day_began),
         "services": [
             {
                 "code": s.code,
@@ -156,11 +162,16 @@ def _call_line(visit: Visit, at: datetime | None, **extra: Any) -> dict[str, Any
     }
 
 
-def _recent_calls(session: Session, site_id: int) -> list[dict[str, Any]]:
+def _recent_calls(session: Session, site_id: int, since: datetime) -> list[dict[str, Any]]:
+    """The last calls of the site's current day, newest first."""
     rows = session.execute(
         select(VisitEvent, Visit)
         .join(Visit, VisitEvent.visit_id == Visit.id)
-        .where(Visit.site_id == site_id, VisitEvent.type.in_([Action.CALL, Action.RECALL]))
+        .where(
+            Visit.site_id == site_id,
+            VisitEvent.type.in_([Action.CALL, Action.RECALL]),
+            VisitEvent.at >= since,
+        )
         .order_by(VisitEvent.at.desc(), VisitEvent.id.desc())
         .limit(RECENT_CALLS)
     )
@@ -233,4 +244,5 @@ def _staff(session: Session, plan: queue_plan.QueuePlan) -> dict[str, Any]:
         ],
         "not_greeted": not_greeted,
         "targets": views.site_detail(plan.site)["targets"],
+        "day": closing.day_view(plan.site, plan.active, plan.now),
     }

@@ -15,6 +15,7 @@ from ..clock import Clock
 from ..db import WRITE
 from ..events import Event, Publisher, SiteChanged
 from ..models import Site
+from . import closing
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -84,9 +85,14 @@ class UnitOfWork:
         self._events.append(event)
 
     def lock_site(self, site_id: int) -> Site:
-        """Serialise writers per site: later reads in this transaction see the latest state."""
+        """Serialise writers per site: later reads in this transaction see the latest state.
+        Whatever an ended day left waiting or called is closed here first, so that no write
+        ever acts on (or numbers beside) an earlier day's visits, even after a server was down
+        at midnight."""
         stmt = select(Site).where(Site.id == site_id).with_for_update()
-        return self.session.scalars(stmt.execution_options(populate_existing=True)).one()
+        site = self.session.scalars(stmt.execution_options(populate_existing=True)).one()
+        closing.close_ended_day(self, site)
+        return site
 
     def touch(self, site: Site) -> None:
         """Record that the site changed: its version rises by one and screens are told."""

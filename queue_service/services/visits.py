@@ -103,7 +103,13 @@ def no_show(uow: UnitOfWork, actor: Actor, visit_id: int) -> dict[str, Any]:
 def transfer(uow: UnitOfWork, actor: Actor, visit_id: int, service_code: str) -> dict[str, Any]:
     """Send the visit back to wait for another service, keeping its arrival time and number."""
 
-    def change(session: Session, visit: Visit, _now: datetime) -> dict[str, Any]:
+    def change(session: Session, visit: Visit, now: datetime) -> dict[str, Any]:
+        if visit.arrived_at < queries.day_began(visit.site, now):
+            # Back in a queue, it would only be closed at once: its day has ended.
+            raise Conflict(
+                "this visit's day has ended: complete it instead of transferring it",
+                code="day_ended",
+            )
         target = queries.service_by_code(session, visit.site, service_code)
         if target.id == visit.service_id:
             raise Invalid("the visit is already for that service", fields={"service": "same"})
