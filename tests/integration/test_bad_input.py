@@ -171,6 +171,15 @@ def test_a_500_character_idempotency_key_is_refused(adviser: FlaskClient) -> Non
     assert "Idempotency-Key" in assert_error(response, 422, "invalid")["fields"]
 
 
+def test_an_idempotency_key_reused_for_another_body_is_422(adviser: FlaskClient) -> None:
+    # The IETF Idempotency-Key draft: 422 for a key reused with a different payload.
+    key = {"Idempotency-Key": "kiosk-7"}
+    first = adviser.post(f"{API}/sites/bootle/tickets", json={"service": "CT"}, headers=key)
+    assert first.status_code == 201, first.json
+    other = adviser.post(f"{API}/sites/bootle/tickets", json={"service": "HOU"}, headers=key)
+    assert_error(other, 422, "idempotency_key_reused")
+
+
 # -- login, notices, appointments -----------------------------------------------------------
 
 
