@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_SPAN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+_SPAN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-(?:([01]\d|2[0-3]):([0-5]\d)|(24):(00))$")
 
 
 class CalendarError(ValueError):
@@ -28,17 +28,19 @@ def local_date(instant: datetime, tz: str) -> date:
     return instant.astimezone(zone(tz)).date()
 
 
-def parse_span(text: str) -> tuple[time, time] | None:
-    """'09:00-17:00' as (opens, closes); 'closed' as None."""
+def parse_span(text: str) -> tuple[timedelta, timedelta] | None:
+    """'09:00-17:00' as (opens, closes), each the wall-clock time after local midnight;
+    '24:00' closes at the end of the day. 'closed' is None."""
     text = text.strip().lower()
     if text == "closed":
         return None
     match = _SPAN.match(text)
     if not match:
-        raise CalendarError(f"opening hours {text!r} are not HH:MM-HH:MM or 'closed'")
-    h1, m1, h2, m2 = (int(g) for g in match.groups())
-    opens = time(h1, m1)
-    closes = time(23, 59, 59) if h2 == 24 else time(h2, m2)
+        raise CalendarError(
+            f"opening hours {text!r} are not HH:MM-HH:MM (24:00 at the latest) or 'closed'"
+        )
+    h1, m1, h2, m2 = (int(g) for g in match.groups() if g is not None)
+    opens, closes = timedelta(hours=h1, minutes=m1), timedelta(hours=h2, minutes=m2)
     if closes <= opens:
         raise CalendarError(f"opening hours {text!r} close before they open")
     return opens, closes
@@ -63,4 +65,8 @@ def is_open(instant: datetime, tz: str, hours: dict[str, str]) -> bool:
     """Whether the site is open, by its local opening hours, at an instant."""
     local = instant.astimezone(zone(tz))
     span = parse_span(hours.get(DAYS[local.weekday()], "closed"))
-    return span is not None and span[0] <= local.time() < span[1]
+    # The wall clock, not the time elapsed: on a clock-change day 10:00 is still 10:00.
+    wall = timedelta(
+        hours=local.hour, minutes=local.minute, seconds=local.second, microseconds=local.microsecond
+    )
+    return span is not None and span[0] <= wall < span[1]
