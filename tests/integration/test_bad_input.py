@@ -171,6 +171,13 @@ def test_a_500_character_idempotency_key_is_refused(adviser: FlaskClient) -> Non
     assert "Idempotency-Key" in assert_error(response, 422, "invalid")["fields"]
 
 
+def test_an_idempotency_key_with_a_nul_is_refused(adviser: FlaskClient) -> None:
+    response = adviser.post(
+        f"{API}/sites/bootle/tickets", json={"service": "CT"}, headers={"Idempotency-Key": NUL}
+    )
+    assert "Idempotency-Key" in assert_error(response, 422, "invalid")["fields"]
+
+
 def test_an_idempotency_key_reused_for_another_body_is_422(adviser: FlaskClient) -> None:
     # The IETF Idempotency-Key draft: 422 for a key reused with a different payload.
     key = {"Idempotency-Key": "kiosk-7"}
