@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import db
@@ -17,7 +18,7 @@ from .app import create_app
 from .config import ConfigError
 from .errors import QueueError
 from .extensions import socketio
-from .realtime import day_end
+from .realtime import LivePublisher, day_end
 from .rules.calendar import DAYS
 from .rules.permissions import DEVICE_ROLES, STAFF_ROLES
 from .services import accounts, site_config
@@ -60,6 +61,7 @@ def sites_load(file: Path) -> None:
     app = create_app()
     for line in site_config.load_sites(UnitOfWork.for_app(app), _read_toml(file)):
         click.echo(line)
+    _send_pushes(app)
 
 
 @cli.group(name="user", help="Staff accounts.")
@@ -157,6 +159,14 @@ def serve(host: str, port: int) -> None:
     day_end.start(app)
     click.echo(f"serving on http://{host}:{port}", err=True)
     socketio.run(app, host=host, port=port, log_output=False)
+
+
+def _send_pushes(app: Flask) -> None:
+    """Stay until the change's pushes are sent: with REDIS_URL set they reach the screens
+    of every server process, without it nobody is listening here."""
+    publisher = app.extensions["queue_publisher"]
+    if isinstance(publisher, LivePublisher):
+        publisher.settle()
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

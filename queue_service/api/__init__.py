@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import auth, desks, errors, health, openapi, sites, tickets, visits
+from . import auth, desks, errors, health, openapi, sites, tickets, validation, visits
 
 PREFIX = "/api/v1"
 
@@ -12,6 +12,7 @@ PREFIX = "/api/v1"
 def init_app(app: Flask) -> None:
     """Register every API blueprint and the JSON error handlers."""
     errors.init_app(app)
+    app.before_request(validation.check_path)
     app.register_blueprint(health.bp)
     for module in (auth, sites, tickets, visits, desks, openapi):
         app.register_blueprint(module.bp, url_prefix=PREFIX)

@@ -17,7 +17,7 @@ bp = Blueprint("auth", __name__)
 def login() -> ResponseReturnValue:
     form = Form.from_request()
     username = form.text("username", required=True, max_length=60)
-    password = form.text("password", required=True, max_length=200)
+    password = form.secret("password")
     form.done()
     assert username is not None and password is not None
     user = accounts.login(uow(), username, password)

@@ -8,6 +8,7 @@ from ..errors import Invalid, NotAuthenticated
 from ..rules.permissions import Actor
 from ..services import accounts
 from ..services.uow import UnitOfWork
+from .validation import UNSTORABLE, storable
 
 MAX_IDEMPOTENCY_KEY = 200
 
@@ -36,6 +37,8 @@ def idempotency_key() -> str | None:
             f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters",
             fields={"Idempotency-Key": "bad length"},
         )
+    if not storable(key):
+        raise Invalid(f"Idempotency-Key {UNSTORABLE}", fields={"Idempotency-Key": UNSTORABLE})
     return key
 
 

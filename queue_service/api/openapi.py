@@ -298,7 +298,11 @@ def document() -> dict[str, Any]:
                     "in": "header",
                     "required": False,
                     "schema": STRING,
-                    "description": "a retry with the same key returns the first answer",
+                    "description": (
+                        "a retry with the same key and body returns the first answer"
+                        " (header Idempotent-Replayed: true); the same key with another body"
+                        " is 422 idempotency_key_reused (IETF Idempotency-Key draft)"
+                    ),
                 },
                 "Action": {
                     "name": "action",

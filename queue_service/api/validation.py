@@ -1,4 +1,5 @@
-"""Reading a JSON body field by field, collecting every problem into one 4xx answer."""
+"""Reading client text (JSON bodies field by field, path parts), collecting every problem into
+one 4xx answer."""
 
 from __future__ import annotations
 
@@ -9,6 +10,29 @@ from typing import Any
 from flask import request
 
 from ..errors import Invalid, QueueError
+
+UNSTORABLE = "must not contain NUL or unpaired surrogate characters"
+
+
+def storable(value: str) -> bool:
+    """Whether every database can store the text: PostgreSQL refuses NUL, and a lone
+    surrogate (JSON allows `"\\ud800"`) has no UTF-8 form at all."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_path() -> None:
+    """Refuse a request whose path parts hold text no database can store (`/sites/a%00b`);
+    run before every view, so no view has to think of it."""
+    values = request.view_args or {}
+    bad = {name: UNSTORABLE for name, v in values.items() if isinstance(v, str) and not storable(v)}
+    if bad:
+        raise Invalid("the path holds characters that are not allowed", fields=bad)
 
 
 class Form:
@@ -24,7 +48,10 @@ class Form:
         """The request's body, which must be a JSON object (or absent, when `optional`)."""
         if optional and not request.get_data(cache=True):
             return cls({})
-        data = request.get_json(silent=True)
+        try:
+            data = request.get_json(silent=True)
+        except RecursionError:
+            data = None  # nested deeper than the parser goes: not a body we could read
         if not isinstance(data, dict):
             raise QueueError("the body must be a JSON object", code="bad_json")
         return cls(data)
@@ -39,6 +66,21 @@ class Form:
     def _fail(self, name: str, message: str) -> None:
         self.errors[name] = message
 
+    def _string(self, name: str, required: bool, max_length: int) -> str | None:
+        """The field as sent, if it is a storable string of at most `max_length` characters."""
+        value = self._take(name, required)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self._fail(name, "must be a string")
+        elif len(value) > max_length:
+            self._fail(name, f"must be at most {max_length} characters")
+        elif not storable(value):
+            self._fail(name, UNSTORABLE)
+        else:
+            return value
+        return None
+
     def text(
         self,
         name: str,
@@ -47,20 +89,25 @@ class Form:
         max_length: int = 200,
         pattern: str | None = None,
     ) -> str | None:
-        value = self._take(name, required)
+        """A string, stripped of surrounding spaces; blank is refused."""
+        value = self._string(name, required, max_length)
         if value is None:
             return None
-        if not isinstance(value, str):
-            self._fail(name, "must be a string")
-        elif not value.strip():
+        if not value.strip():
             self._fail(name, "must not be blank")
-        elif len(value) > max_length:
-            self._fail(name, f"must be at most {max_length} characters")
         elif pattern is not None and not re.fullmatch(pattern, value):
             self._fail(name, "is not in the expected format")
         else:
             return value.strip()
         return None
+
+    def secret(self, name: str, *, max_length: int = 200) -> str | None:
+        """A required password, exactly as typed: spaces at either end are part of it."""
+        value = self._string(name, True, max_length)
+        if value == "":
+            self._fail(name, "must not be empty")
+            return None
+        return value
 
     def integer(
         self, name: str, *, required: bool = False, minimum: int = 0, maximum: int = 2**31 - 1
@@ -92,7 +139,10 @@ class Form:
         if (
             not isinstance(value, list)
             or len(value) > max_items
-            or not all(isinstance(v, str) and 0 < len(v.strip()) <= max_length for v in value)
+            or not all(
+                isinstance(v, str) and 0 < len(v.strip()) <= max_length and storable(v)
+                for v in value
+            )
         ):
             self._fail(name, f"must be a list of at most {max_items} short strings")
             return []

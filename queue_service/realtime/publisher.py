@@ -18,6 +18,8 @@ from . import rooms
 
 log = logging.getLogger(__name__)
 
+SETTLE_POLL_S = 0.05
+
 
 class LivePublisher:
     """Emits `called` at once; snapshots are built in the background, one site at a time, and
@@ -38,6 +40,15 @@ class LivePublisher:
         for event in events:
             tokens = {event.token} if isinstance(event, VisitChanged) else set()
             self._mark(event.site_slug, tokens)
+
+    def settle(self, timeout_s: float = 10.0) -> None:
+        """Wait until every pending build has been sent. For a command-line process, which
+        would otherwise exit before its background builds ran (its pushes reach the servers'
+        clients through Redis)."""
+        waited = 0.0
+        while self._building and waited < timeout_s:
+            socketio.sleep(SETTLE_POLL_S)
+            waited += SETTLE_POLL_S
 
     def _mark(self, slug: str, tokens: set[str]) -> None:
         with self._lock:

@@ -10,6 +10,7 @@ from flask import current_app, session
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room, rooms
 
 from ..api.context import bearer_token, uow
+from ..api.validation import UNSTORABLE, storable
 from ..errors import Invalid, QueueError
 from ..rules.permissions import Actor
 from ..services import accounts, snapshots, tickets
@@ -40,6 +41,8 @@ def on_connect(auth: object = None) -> None:
     try:
         if token is not None and not isinstance(token, str):
             raise Invalid("auth.token must be a string")
+        if token is not None:
+            _storable("auth.token", token)
         token = token or bearer_token()
         accounts.actor_for(uow(), user_id=session.get("user_id"), device_token=token)
     except QueueError as exc:
@@ -98,11 +101,18 @@ def _join(room: str, build: Callable[[], dict[str, Any]], site: str | None = Non
 def _parse(data: object) -> tuple[str, str]:
     if isinstance(data, dict):
         if data.keys() == {"ticket"} and _is_key(data["ticket"]):
-            return room_names.TICKET, data["ticket"]
+            return room_names.TICKET, _storable("ticket", data["ticket"])
         views = (room_names.BOARD, room_names.STAFF)
         if data.keys() == {"site", "view"} and data["view"] in views and _is_key(data["site"]):
-            return data["view"], data["site"]
+            return data["view"], _storable("site", data["site"])
     raise Invalid(f"subscribe with {SHAPES}")
+
+
+def _storable(field: str, value: str) -> str:
+    """The value, unless it holds text no database can store (which would fail the lookup)."""
+    if not storable(value):
+        raise Invalid(f"{field} {UNSTORABLE}", fields={field: UNSTORABLE})
+    return value
 
 
 def _is_key(value: object) -> bool:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_SPAN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+_SPAN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-(?:([01]\d|2[0-3]):([0-5]\d)|(24):(00))$")
 
 
 class CalendarError(ValueError):
@@ -30,20 +30,29 @@ def local_date(instant: datetime, tz: str) -> date:
 
 def start_of_day(day: date, tz: str) -> datetime:
     """The instant (UTC) the site-local day `day` begins: its local midnight."""
-    return datetime.combine(day, time(0), tzinfo=zone(tz)).astimezone(UTC)
+    return at_wall_clock(day, timedelta(0), tz)
 
 
-def parse_span(text: str) -> tuple[time, time] | None:
-    """'09:00-17:00' as (opens, closes); 'closed' as None."""
+def at_wall_clock(day: date, wall: timedelta, tz: str) -> datetime:
+    """The instant (UTC) the site's wall clock reads `wall` after the local midnight of `day`
+    (`24:00` is the next local midnight)."""
+    naive = datetime.combine(day, time(0)) + wall
+    return naive.replace(tzinfo=zone(tz)).astimezone(UTC)
+
+
+def parse_span(text: str) -> tuple[timedelta, timedelta] | None:
+    """'09:00-17:00' as (opens, closes), each the wall-clock time after local midnight;
+    '24:00' closes at the end of the day. 'closed' is None."""
     text = text.strip().lower()
     if text == "closed":
         return None
     match = _SPAN.match(text)
     if not match:
-        raise CalendarError(f"opening hours {text!r} are not HH:MM-HH:MM or 'closed'")
-    h1, m1, h2, m2 = (int(g) for g in match.groups())
-    opens = time(h1, m1)
-    closes = time(23, 59, 59) if h2 == 24 else time(h2, m2)
+        raise CalendarError(
+            f"opening hours {text!r} are not HH:MM-HH:MM (24:00 at the latest) or 'closed'"
+        )
+    h1, m1, h2, m2 = (int(g) for g in match.groups() if g is not None)
+    opens, closes = timedelta(hours=h1, minutes=m1), timedelta(hours=h2, minutes=m2)
     if closes <= opens:
         raise CalendarError(f"opening hours {text!r} close before they open")
     return opens, closes
@@ -64,7 +73,7 @@ def validate_hours(hours: dict[str, Any]) -> dict[str, str]:
     return result
 
 
-def hours_on(day: date, hours: dict[str, str]) -> tuple[time, time] | None:
+def hours_on(day: date, hours: dict[str, str]) -> tuple[timedelta, timedelta] | None:
     """The opening hours (opens, closes) of a local day, or None when the site is closed."""
     return parse_span(hours.get(DAYS[day.weekday()], "closed"))
 
@@ -73,4 +82,8 @@ def is_open(instant: datetime, tz: str, hours: dict[str, str]) -> bool:
     """Whether the site is open, by its local opening hours, at an instant."""
     local = instant.astimezone(zone(tz))
     span = hours_on(local.date(), hours)
-    return span is not None and span[0] <= local.time() < span[1]
+    # The wall clock, not the time elapsed: on a clock-change day 10:00 is still 10:00.
+    wall = timedelta(
+        hours=local.hour, minutes=local.minute, seconds=local.second, microseconds=local.microsecond
+    )
+    return span is not None and span[0] <= wall < span[1]

@@ -8,9 +8,9 @@ the clock-change days. A visit's day has ended at `now` exactly when it arrived 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from .calendar import hours_on, local_date, start_of_day, zone
+from .calendar import at_wall_clock, hours_on, local_date, start_of_day
 
 
 def auto_close_on(
@@ -25,7 +25,7 @@ def auto_close_on(
     span = hours_on(day, hours)
     if span is None:
         return None
-    closes = datetime.combine(day, span[1], tzinfo=zone(tz)).astimezone(UTC) + after
+    closes = at_wall_clock(day, span[1], tz) + after
     return closes if closes < start_of_day(day + timedelta(days=1), tz) else None
 
 

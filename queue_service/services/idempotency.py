@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..errors import Conflict
+from ..errors import Invalid
 from ..models import IdempotencyRecord
 
 
@@ -43,9 +43,13 @@ def replay(session: Session, key: IdempotencyKey | None) -> Replay | None:
     if record is None:
         return None
     if record.fingerprint != key.fingerprint:
-        raise Conflict(
+        # 422, as the IETF Idempotency-Key draft asks. Its 409 (a request with this key still
+        # in progress) never arises: the record is looked up after the site lock, so a retry
+        # waits for its original and then gets the first answer.
+        raise Invalid(
             "this Idempotency-Key was already used for a different request",
             code="idempotency_key_reused",
+            fields={"Idempotency-Key": "already used for a different request"},
         )
     return Replay(body=record.response)
 

@@ -36,7 +36,7 @@ def load_sites(uow: UnitOfWork, document: dict[str, Any]) -> list[str]:
     with uow.writing() as session:
         for index, spec in enumerate(sites):
             try:
-                lines.append(_load_site(session, spec))
+                lines.append(_load_site(uow, session, spec))
             except (KeyError, TypeError, ValueError, CalendarError) as exc:
                 where = spec.get("slug", f"#{index + 1}") if isinstance(spec, dict) else index + 1
                 raise Invalid(f"site {where}: {exc}") from exc
@@ -44,11 +44,12 @@ def load_sites(uow: UnitOfWork, document: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _load_site(session: Session, spec: dict[str, Any]) -> str:
+def _load_site(uow: UnitOfWork, session: Session, spec: dict[str, Any]) -> str:
     slug = str(spec["slug"])
     if not SLUG.match(slug):
         raise ValueError(f"slug {slug!r} must be lower-case letters, digits and hyphens")
-    site = session.scalars(select(Site).where(Site.slug == slug)).one_or_none()
+    # Locked like every writer's site, so the version rises once per change, never lost.
+    site = session.scalars(select(Site).where(Site.slug == slug).with_for_update()).one_or_none()
     if site is None:
         site = Site(slug=slug, version=0)
         session.add(site)
@@ -68,6 +69,8 @@ def _load_site(session: Session, spec: dict[str, Any]) -> str:
     session.flush()
     services = _load_services(session, site, spec.get("service", []))
     desks = _load_desks(session, site, spec.get("desk", []), services)
+    # A renamed service or a new desk is a change screens must show now, not at the next one.
+    uow.touch(site)
     return f"{slug}: {len(services)} services, {len(desks)} desks"
 
 

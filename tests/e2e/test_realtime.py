@@ -129,6 +129,10 @@ def test_public_pushes_carry_no_personal_data(live: LiveServer) -> None:
         ("anonymous", {"ticket": "x" * 10_000}, "invalid"),
         ("anonymous", ["bootle", "board"], "invalid"),
         ("anonymous", None, "invalid"),
+        ("anonymous", {"ticket": "a\ud800b"}, "invalid"),
+        ("anonymous", {"ticket": "a\x00b"}, "invalid"),
+        ("anonymous", {"site": "a\ud800b", "view": "board"}, "invalid"),
+        ("anonymous", {"site": "a\x00b", "view": "board"}, "invalid"),
     ],
 )
 def test_subscriptions_that_are_refused(
@@ -143,6 +147,19 @@ def test_subscriptions_that_are_refused(
         # Refused means not joined: a change at the site reaches nobody here.
         ticket(live, live.session(ADVISER))
         assert client.drain(1.0) == []
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [({"ticket": "\ud800"}, "ticket"), ({"site": "\ud800", "view": "board"}, "site")],
+)
+def test_a_subscription_with_a_lone_surrogate_is_refused_by_name(
+    shared_live: LiveServer, payload: dict[str, str], field: str
+) -> None:
+    with LiveClient(shared_live.url) as client:
+        ack = client.subscribe(payload)
+    assert ack["ok"] is False and ack["code"] == "invalid", ack
+    assert ack["error"].startswith(f"{field} "), ack
 
 
 def test_someone_elses_ticket_is_only_reachable_by_its_token(shared_live: LiveServer) -> None:
@@ -176,6 +193,15 @@ def test_a_bad_device_token_is_refused_at_connect(shared_live: LiveServer) -> No
     with pytest.raises(socketio.exceptions.ConnectionError):
         client.__enter__()
     assert client.next("connect_error") == {"message": "unknown or revoked device token"}
+
+
+def test_a_device_token_with_a_lone_surrogate_is_refused_by_name(
+    shared_live: LiveServer,
+) -> None:
+    client = LiveClient(shared_live.url, token="\ud800")
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.__enter__()
+    assert client.next("connect_error")["message"].startswith("auth.token ")
 
 
 def test_a_private_board_is_only_for_the_sites_devices_and_staff(

@@ -12,7 +12,7 @@ import pytest
 
 from tests.e2e.conftest import BOARD, database_for, issue_ticket, shared_redis_env
 from tests.support.live_client import LiveClient
-from tests.support.liveserver import LiveServer
+from tests.support.liveserver import LiveServer, cli
 
 pytestmark = pytest.mark.server
 
@@ -41,6 +41,24 @@ def test_change_made_through_one_process_reaches_a_client_of_the_other(
         pushed = on_b.next("board", lambda board: board["version"] == version + 1)
     council_tax = next(s for s in pushed["services"] if s["code"] == "CT")
     assert council_tax["waiting"] == 1
+
+
+def test_sites_load_from_the_command_line_reaches_the_screens_through_redis(
+    tmp_path: Path,
+) -> None:
+    # No slow refresh within the test: the push must come from the command itself.
+    env = {**shared_redis_env(), "LIVE_TICK_S": "600"}
+    demo = (Path(__file__).parents[2] / "queue_service/demo/sites.toml").read_text()
+    (tmp_path / "sites.toml").write_text(demo.replace('"Council Tax"', '"Council Tax Help"', 1))
+    with (
+        LiveServer(database_for("sqlite", tmp_path), tmp_path, **env) as server,
+        LiveClient(server.url) as board,
+    ):
+        version = board.subscribe(BOARD)["snapshot"]["version"]
+        loaded = cli(server.env, "sites", "load", str(tmp_path / "sites.toml"))
+        assert loaded.returncode == 0, loaded.stderr
+        pushed = board.next("board", lambda pushed: pushed["version"] == version + 1)
+    assert "Council Tax Help" in {s["name"] for s in pushed["services"]}
 
 
 def test_slow_refresh_comes_once_a_second_however_many_processes_run(

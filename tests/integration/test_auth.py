@@ -10,6 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from queue_service.services import accounts
+from queue_service.services.uow import UnitOfWork
 from tests.conftest import PASSWORD, desk_id, signed_in
 
 API = "/api/v1"
@@ -91,6 +93,20 @@ def test_wrong_password_is_bad_credentials(client: FlaskClient) -> None:
     )
     assert_error(response, 401, "bad_credentials")
     assert_error(client.get(f"{API}/auth/me"), 401)
+
+
+def test_a_password_with_spaces_at_either_end_signs_in_as_it_was_set(
+    client: FlaskClient, uow: UnitOfWork
+) -> None:
+    accounts.add_user(uow, "spacey", "  open sesame  ", "adviser", ["bootle"])
+    login = client.post(
+        f"{API}/auth/login", json={"username": "spacey", "password": "  open sesame  "}
+    )
+    assert login.status_code == 200, login.json
+    trimmed = client.post(
+        f"{API}/auth/login", json={"username": "spacey", "password": "open sesame"}
+    )
+    assert_error(trimmed, 401, "bad_credentials")
 
 
 def test_unknown_user_is_bad_credentials(client: FlaskClient) -> None:

@@ -12,6 +12,9 @@ from tests.conftest import desk_id
 
 API = "/api/v1"
 LONG = "x" * 10_000
+# Text no database may store: PostgreSQL refuses NUL, and nothing encodes a lone surrogate.
+NUL = "a\x00b"
+SURROGATE = "a\ud800b"
 
 
 def assert_error(response: TestResponse, status: int, code: str | None = None) -> dict[str, Any]:
@@ -49,12 +52,28 @@ PATH_CASES = [
     pytest.param("POST", "/desks/999/open", 404, id="unknown-desk"),
 ]
 
+UNSTORABLE_PATH_CASES = [
+    pytest.param("GET", "/sites/a%00b/board", "site", id="board-nul"),
+    pytest.param("GET", "/sites/a%00b", "site", id="site-nul"),
+    pytest.param("POST", "/sites/a%00b/tickets", "site", id="tickets-nul"),
+    pytest.param("GET", "/tickets/a%00b", "token", id="ticket-nul"),
+    pytest.param("POST", "/sites/bootle/appointments/a%00b/cancel", "reference", id="ref-nul"),
+]
+
 
 @pytest.mark.parametrize(("method", "path", "status"), PATH_CASES)
 def test_unknown_path_parts_are_refused(
     adviser: FlaskClient, method: str, path: str, status: int
 ) -> None:
     assert_error(adviser.open(API + path, method=method), status)
+
+
+@pytest.mark.parametrize(("method", "path", "part"), UNSTORABLE_PATH_CASES)
+def test_path_parts_no_database_can_store_are_refused_by_name(
+    adviser: FlaskClient, method: str, path: str, part: str
+) -> None:
+    error = assert_error(adviser.open(API + path, method=method, json={}), 422, "invalid")
+    assert part in error["fields"]
 
 
 def test_ticket_at_unknown_site_is_not_found(adviser: FlaskClient) -> None:
@@ -74,6 +93,12 @@ TICKET_BODY_CASES = [
     pytest.param({"service": "CT", "customer_name": LONG}, "customer_name", id="name-10kB"),
     pytest.param({"service": "CT", "colour": "red"}, "colour", id="unknown-field"),
     pytest.param({}, "service", id="service-missing"),
+    pytest.param({"service": "CT", "customer_name": NUL}, "customer_name", id="name-nul"),
+    pytest.param(
+        {"service": "CT", "customer_name": SURROGATE}, "customer_name", id="name-surrogate"
+    ),
+    pytest.param({"service": "CT", "needs": [NUL]}, "needs", id="needs-nul"),
+    pytest.param({"service": "CT", "needs": [SURROGATE]}, "needs", id="needs-surrogate"),
 ]
 
 
@@ -121,6 +146,14 @@ def test_optional_bodies_must_still_be_json_objects(
     assert_error(response, 400, "bad_json")
 
 
+def test_json_nested_30000_deep_is_bad_json(adviser: FlaskClient) -> None:
+    body = b'{"service": ' + b"[" * 30_000 + b"]" * 30_000 + b"}"
+    response = adviser.post(
+        f"{API}/sites/bootle/tickets", data=body, headers={"Content-Type": "application/json"}
+    )
+    assert_error(response, 400, "bad_json")
+
+
 def test_a_100_kB_body_is_too_large(adviser: FlaskClient) -> None:
     body = b'{"service": "' + b"x" * 100_000 + b'"}'
     response = adviser.post(
@@ -138,12 +171,44 @@ def test_a_500_character_idempotency_key_is_refused(adviser: FlaskClient) -> Non
     assert "Idempotency-Key" in assert_error(response, 422, "invalid")["fields"]
 
 
+def test_an_idempotency_key_with_a_nul_is_refused(adviser: FlaskClient) -> None:
+    response = adviser.post(
+        f"{API}/sites/bootle/tickets", json={"service": "CT"}, headers={"Idempotency-Key": NUL}
+    )
+    assert "Idempotency-Key" in assert_error(response, 422, "invalid")["fields"]
+
+
+def test_an_idempotency_key_reused_for_another_body_is_422(adviser: FlaskClient) -> None:
+    # The IETF Idempotency-Key draft: 422 for a key reused with a different payload.
+    key = {"Idempotency-Key": "kiosk-7"}
+    first = adviser.post(f"{API}/sites/bootle/tickets", json={"service": "CT"}, headers=key)
+    assert first.status_code == 201, first.json
+    other = adviser.post(f"{API}/sites/bootle/tickets", json={"service": "HOU"}, headers=key)
+    assert_error(other, 422, "idempotency_key_reused")
+
+
 # -- login, notices, appointments -----------------------------------------------------------
 
 
-def test_a_10_kB_username_is_invalid_not_a_crash(client: FlaskClient) -> None:
-    response = client.post(f"{API}/auth/login", json={"username": LONG, "password": "pw"})
-    assert "username" in assert_error(response, 422)["fields"]
+LOGIN_CASES = [
+    pytest.param({"username": LONG, "password": "pw"}, "username", id="username-10kB"),
+    pytest.param({"username": NUL, "password": "pw"}, "username", id="username-nul"),
+    pytest.param({"username": SURROGATE, "password": "pw"}, "username", id="username-surrogate"),
+    pytest.param({"username": "bootle-adviser", "password": NUL}, "password", id="password-nul"),
+    pytest.param(
+        {"username": "bootle-adviser", "password": SURROGATE}, "password", id="password-surrogate"
+    ),
+    pytest.param({"username": "bootle-adviser", "password": ""}, "password", id="password-empty"),
+    pytest.param({"username": "bootle-adviser", "password": 7}, "password", id="password-number"),
+]
+
+
+@pytest.mark.parametrize(("body", "field"), LOGIN_CASES)
+def test_bad_logins_are_invalid_not_a_crash(
+    client: FlaskClient, body: dict[str, Any], field: str
+) -> None:
+    response = client.post(f"{API}/auth/login", json=body)
+    assert field in assert_error(response, 422)["fields"]
 
 
 NOTICE_CASES = [
@@ -156,6 +221,8 @@ NOTICE_CASES = [
         {"message": "Busy", "estimated_wait_min": "10"}, "estimated_wait_min", id="wait-string"
     ),
     pytest.param({"message": 3}, "message", id="message-not-string"),
+    pytest.param({"message": NUL}, "message", id="message-nul"),
+    pytest.param({"message": SURROGATE}, "message", id="message-surrogate"),
 ]
 
 
@@ -182,6 +249,19 @@ def test_bad_appointment_times_are_invalid(adviser: FlaskClient, scheduled_at: A
         f"{API}/sites/bootle/appointments", json={"service": "CT", "scheduled_at": scheduled_at}
     )
     assert "scheduled_at" in assert_error(response, 422)["fields"]
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(NUL, id="nul"), pytest.param(SURROGATE, id="surrogate")]
+)
+def test_appointment_names_no_database_can_store_are_invalid(
+    adviser: FlaskClient, name: str
+) -> None:
+    response = adviser.post(
+        f"{API}/sites/bootle/appointments",
+        json={"service": "CT", "scheduled_at": "2026-11-25T10:00:00+00:00", "customer_name": name},
+    )
+    assert "customer_name" in assert_error(response, 422)["fields"]
 
 
 def test_appointment_at_unknown_service_is_invalid(adviser: FlaskClient) -> None:
@@ -223,7 +303,13 @@ def test_call_to_a_real_desk_still_works(adviser: FlaskClient, visit_id: int) ->
 
 
 @pytest.mark.parametrize(
-    "service", [pytest.param("ZZ", id="unknown"), pytest.param(5, id="not-string")]
+    "service",
+    [
+        pytest.param("ZZ", id="unknown"),
+        pytest.param(5, id="not-string"),
+        pytest.param(NUL, id="nul"),
+        pytest.param(SURROGATE, id="surrogate"),
+    ],
 )
 def test_transfer_to_a_bad_service_is_invalid(
     adviser: FlaskClient, visit_id: int, service: Any
@@ -232,7 +318,7 @@ def test_transfer_to_a_bad_service_is_invalid(
     assert "service" in assert_error(response, 422)["fields"]
 
 
-@pytest.mark.parametrize("reason", ["bogus", "x" * 10_000, 7])
+@pytest.mark.parametrize("reason", ["bogus", "x" * 10_000, 7, NUL, SURROGATE])
 def test_cancel_with_a_bad_reason_is_invalid(
     adviser: FlaskClient, visit_id: int, reason: Any
 ) -> None:

@@ -49,6 +49,24 @@ def test_sites_load_is_idempotent(env: dict[str, str], tmp_path: Path) -> None:
     assert first.stdout == second.stdout == "bootle: 1 services, 1 desks\n"
 
 
+def test_a_password_added_with_spaces_at_either_end_signs_in(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "sites.toml").write_text(SITES)
+    cli(env, "sites", "load", str(tmp_path / "sites.toml"))
+    password = "  open sesame  "
+    added = cli(
+        env, "user", "add", "ann", "--role", "adviser", "--site", "bootle", "--password", password
+    )
+    assert added.returncode == 0, added.stderr
+    app = create_app({"DATABASE_URL": env["DATABASE_URL"], "SECRET_KEY": "test", "TESTING": True})
+    login = app.test_client().post(
+        "/api/v1/auth/login", json={"username": "ann", "password": password}
+    )
+    app.extensions["queue_engine"].dispose()
+    assert login.status_code == 200, login.json
+
+
 def test_device_add_prints_the_token_alone_on_the_last_line(
     env: dict[str, str], tmp_path: Path
 ) -> None:
