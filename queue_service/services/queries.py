@@ -43,6 +43,14 @@ def service_by_code(session: Session, site: Site, code: str, field: str = "servi
     return service
 
 
+def site_id_of(session: Session, model: type[Desk] | type[Visit], row_id: int) -> int:
+    """The site a desk or visit belongs to: what a writer needs to check and lock first."""
+    site_id = session.scalar(select(model.site_id).where(model.id == row_id))
+    if site_id is None:
+        raise NotFound(f"no {model.__tablename__} {row_id}")
+    return site_id
+
+
 def desk_by_id(session: Session, desk_id: int) -> Desk:
     desk = session.get(Desk, desk_id)
     if desk is None or not desk.active:

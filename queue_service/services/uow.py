@@ -84,9 +84,15 @@ class UnitOfWork:
         self._events.append(event)
 
     def lock_site(self, site_id: int) -> Site:
-        """Serialise writers per site: later reads in this transaction see the latest state."""
+        """Serialise writers per site: later reads in this transaction see the latest state.
+
+        Whatever was loaded before the lock (a desk, to learn its site) may have changed
+        while this transaction waited for it; it is expired here, so every decision after
+        the lock reads what the writer before committed."""
+        self.session.flush()
+        self.session.expire_all()
         stmt = select(Site).where(Site.id == site_id).with_for_update()
-        return self.session.scalars(stmt.execution_options(populate_existing=True)).one()
+        return self.session.scalars(stmt).one()
 
     def touch(self, site: Site) -> None:
         """Record that the site changed: its version rises by one and screens are told."""
