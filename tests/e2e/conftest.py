@@ -13,10 +13,12 @@ import redis
 import requests
 
 from tests.conftest import PG_SKIP_REASON
+from tests.support.live_client import LiveClient
 from tests.support.liveserver import LiveServer, reset_database
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 BOARD = {"site": "bootle", "view": "board"}
+STAFF = {"site": "bootle", "view": "staff"}
 
 
 def shared_redis_env() -> dict[str, str]:
@@ -73,3 +75,12 @@ def live(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]
     instance.mkdir()
     with LiveServer(url, instance) as server:
         yield server
+
+
+def assert_signed_out_live(client: LiveClient, staff_view: dict[str, str]) -> None:
+    """The server closed the client's connection, and a new one with the same cookie may no
+    longer follow the staff view."""
+    client.next("disconnect")
+    with client.same_credentials() as again:
+        refused = again.subscribe(staff_view)
+    assert (refused["ok"], refused["code"]) == (False, "not_authenticated")
