@@ -40,7 +40,16 @@ class VisitCalled:
     at: datetime
 
 
-Event = SiteChanged | VisitChanged | VisitCalled
+@dataclass(frozen=True)
+class SessionEnded:
+    """A staff user's sessions of one generation ended (sign-out, reset): their live
+    connections are closed."""
+
+    user_id: int
+    generation: int
+
+
+Event = SiteChanged | VisitChanged | VisitCalled | SessionEnded
 
 
 class Publisher(Protocol):

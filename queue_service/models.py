@@ -149,6 +149,9 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A session cookie carries the generation it was signed in at; signing out (or a reset)
+    # raises it, which ends every session of the user however long its cookie would live.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime]
 
     sites: Mapped[list[Site]] = relationship(secondary=user_site)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, session
 from flask.typing import ResponseReturnValue
 
-from ..errors import NotAuthenticated
 from ..services import accounts
-from .context import uow
+from .context import staff_session, start_staff_session, uow
 from .validation import Form
 
 bp = Blueprint("auth", __name__)
@@ -20,22 +19,21 @@ def login() -> ResponseReturnValue:
     password = form.secret("password")
     form.done()
     assert username is not None and password is not None
-    user = accounts.login(uow(), username, password)
-    session.clear()
-    session.permanent = True
-    session["user_id"] = user["id"]
+    user, staff = accounts.login(uow(), username, password)
+    start_staff_session(staff)
     return user
 
 
 @bp.post("/auth/logout")
 def logout() -> ResponseReturnValue:
+    """Sign out: the session ends on the server too, so a copy of the cookie is worthless."""
+    staff = staff_session()
     session.clear()
+    if staff is not None:
+        accounts.logout(uow(), staff)
     return "", 204
 
 
 @bp.get("/auth/me")
 def me() -> ResponseReturnValue:
-    user_id = session.get("user_id")
-    if user_id is None:
-        raise NotAuthenticated("sign in first")
-    return accounts.me(uow(), user_id)
+    return accounts.me(uow(), staff_session())

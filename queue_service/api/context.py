@@ -21,10 +21,24 @@ def uow() -> UnitOfWork:
 def actor() -> Actor:
     """The device (bearer token) or staff user (session cookie) making the request."""
     if "actor" not in g:
-        g.actor = accounts.actor_for(
-            uow(), user_id=session.get("user_id"), device_token=bearer_token()
-        )
+        g.actor = accounts.actor_for(uow(), staff=staff_session(), device_token=bearer_token())
     return g.actor
+
+
+def staff_session() -> accounts.StaffSession | None:
+    """The staff session the cookie carries (in a socket handler: the copy taken at connect),
+    whether or not it has ended since; the services check that."""
+    user_id, generation = session.get("user_id"), session.get("generation")
+    if isinstance(user_id, int) and isinstance(generation, int):
+        return accounts.StaffSession(user_id, generation)
+    return None
+
+
+def start_staff_session(staff: accounts.StaffSession) -> None:
+    """Put a new sign-in in the cookie, dropping whatever the cookie held before."""
+    session.clear()
+    session.permanent = True
+    session["user_id"], session["generation"] = staff.user_id, staff.generation
 
 
 def idempotency_key() -> str | None:

@@ -132,7 +132,14 @@ PATHS: dict[str, dict[str, Any]] = {
             body=_body({"username": STRING, "password": STRING}, ["username", "password"]),
         )
     },
-    "/auth/logout": {"post": _op("Sign out", None, status="204", errors=())},
+    "/auth/logout": {
+        "post": _op(
+            "Sign out: ends the user's sessions on the server and closes their live connections",
+            None,
+            status="204",
+            errors=(),
+        )
+    },
     "/auth/me": {"get": _op("The signed-in user", OBJECT, errors=("401",))},
     "/sites": {"get": _op("Sites with their services", {"type": "array", "items": OBJECT})},
     "/sites/{site}": {"get": _op("One site: services, desks, opening hours", OBJECT)},

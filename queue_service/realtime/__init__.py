@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 
 from ..extensions import socketio
-from . import subscriptions
+from . import managers, subscriptions
 from .publisher import LivePublisher
 from .state import LiveState
 
@@ -25,8 +25,9 @@ def init_app(app: Flask) -> None:
     socketio.init_app(
         app,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "gevent"),
-        message_queue=app.config.get("REDIS_URL"),
-        channel=app.config.get("REDIS_CHANNEL", "onestop-queue"),
+        client_manager=managers.for_config(
+            app.config.get("REDIS_URL"), app.config.get("REDIS_CHANNEL", "onestop-queue")
+        ),
         max_http_buffer_size=MAX_CLIENT_MESSAGE,
     )
     app.extensions["queue_live"] = LiveState(tick_s=app.config.get("LIVE_TICK_S", 30))

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from ..events import Event, VisitCalled, VisitChanged
+from ..events import Event, SessionEnded, VisitCalled, VisitChanged
 from ..extensions import socketio
 from ..services import snapshots
 from ..services.uow import UnitOfWork
@@ -35,11 +35,15 @@ class LivePublisher:
 
     def publish(self, events: Sequence[Event]) -> None:
         for event in events:
-            if isinstance(event, VisitCalled):
+            if isinstance(event, SessionEnded):
+                # Through the message queue: every process disconnects that session's clients.
+                socketio.close_room(rooms.session(event.user_id, event.generation))
+            elif isinstance(event, VisitCalled):
                 socketio.emit("called", called_payload(event), to=rooms.board(event.site_slug))
         for event in events:
-            tokens = {event.token} if isinstance(event, VisitChanged) else set()
-            self._mark(event.site_slug, tokens)
+            if not isinstance(event, SessionEnded):
+                tokens = {event.token} if isinstance(event, VisitChanged) else set()
+                self._mark(event.site_slug, tokens)
 
     def settle(self, timeout_s: float = 10.0) -> None:
         """Wait until every pending build has been sent. For a command-line process, which

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 BOARD = "board"
 STAFF = "staff"
 TICKET = "ticket"
+# Every connection of one signed-in staff session generation: closing it disconnects them.
+SESSION = "session"
 
 
 def named(kind: str, key: str) -> str:
@@ -25,6 +27,15 @@ def staff(site_slug: str) -> str:
 
 def ticket(token: str) -> str:
     return named(TICKET, token)
+
+
+def session(user_id: int, generation: int) -> str:
+    return named(SESSION, f"{user_id}:{generation}")
+
+
+def is_session(room: object) -> bool:
+    """Whether a room is a staff session's (see `managers`)."""
+    return isinstance(room, str) and room.startswith(f"{SESSION}:")
 
 
 @dataclass

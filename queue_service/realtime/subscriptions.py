@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app, session
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room, rooms
 
-from ..api.context import bearer_token, uow
+from ..api.context import bearer_token, staff_session, uow
 from ..api.validation import UNSTORABLE, storable
 from ..errors import Invalid, QueueError
 from ..rules.permissions import Actor
@@ -44,10 +44,14 @@ def on_connect(auth: object = None) -> None:
         if token is not None:
             _storable("auth.token", token)
         token = token or bearer_token()
-        accounts.actor_for(uow(), user_id=session.get("user_id"), device_token=token)
+        actor = accounts.actor_for(uow(), staff=staff_session(), device_token=token)
     except QueueError as exc:
         raise ConnectionRefusedError(exc.message) from exc
     session["device_token"] = token
+    staff = staff_session()
+    if actor.kind == "user" and staff is not None:
+        # Signing out closes this room, on whichever process the connection lives.
+        join_room(room_names.session(staff.user_id, staff.generation))
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     _state().start_tick_once(lambda: tick.start(app))
 
@@ -121,7 +125,7 @@ def _is_key(value: object) -> bool:
 
 def _actor() -> Actor:
     return accounts.actor_for(
-        uow(), user_id=session.get("user_id"), device_token=session.get("device_token")
+        uow(), staff=staff_session(), device_token=session.get("device_token")
     )
 
 

@@ -9,8 +9,11 @@ How it works:
   instant; that visit's predicted start is the instant, and the desk is then busy for the
   service's mean time. A desk with nobody callable yet waits for the next appointment to
   come due. This is the real call rule, so appointments, priority and aging are honoured.
-* Service times per service come from recent completed visits (`service_time_stats`), or the
-  service's configured default when there are too few.
+* Service times per service come from the served spans of recent completed visits (each start
+  to its complete or transfer, under the service of that span: `service_spans`), through
+  `service_time_stats`, or the service's configured default when there are too few. A desk's
+  current visit is timed from its last start, so a transfer's earlier service and wait do
+  not count.
 * The range: each predicted start is a sum of service times, so its spread grows with the
   square root of the visits before it on that desk. low/high are the mean ∓ 1.28 standard
   deviations (an 80% band if service times were normal), low never below zero.

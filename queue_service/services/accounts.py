@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import Conflict, Invalid, NotAuthenticated
+from ..events import SessionEnded
 from ..models import Device, Site, StaffUser
 from ..rules.permissions import ANONYMOUS, DEVICE_ROLES, STAFF_ROLES, Actor, Role
 from . import queries
@@ -20,6 +21,14 @@ from .uow import UnitOfWork
 MIN_PASSWORD_LENGTH = 8
 # Spent on unknown usernames too, so response time does not reveal which names exist.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+@dataclass(frozen=True)
+class StaffSession:
+    """What a session cookie holds: the user, and the generation it was signed in at."""
+
+    user_id: int
+    generation: int
 
 
 def hash_token(token: str) -> str:
@@ -54,6 +63,9 @@ def add_user(
         if user is None:
             user = StaffUser(username=username, created_at=uow.now(), display_name=username)
             session.add(user)
+        else:
+            # A reset password, role or site list must not live on in old sessions.
+            _end_sessions(uow, user)
         user.password_hash = generate_password_hash(password)
         user.role = role
         user.display_name = display_name or user.display_name
@@ -95,8 +107,9 @@ def add_device(
     return token
 
 
-def login(uow: UnitOfWork, username: str, password: str) -> dict[str, Any]:
-    """Check a username and password; the answer is the user, for the session cookie."""
+def login(uow: UnitOfWork, username: str, password: str) -> tuple[dict[str, Any], StaffSession]:
+    """Check a username and password; the answer is the user and what the session cookie
+    keeps."""
     with uow.reading() as session:
         user = session.scalars(
             select(StaffUser).where(StaffUser.username == username)
@@ -104,7 +117,7 @@ def login(uow: UnitOfWork, username: str, password: str) -> dict[str, Any]:
         valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
         if user is None or not valid or not user.active:
             raise NotAuthenticated("wrong username or password", code="bad_credentials")
-        return user_view(user)
+        return user_view(user), StaffSession(user.id, user.session_generation)
 
 
 @dataclass(frozen=True)
@@ -145,29 +158,53 @@ def _live_device(session: Session, token: str) -> Device | None:
     return device if device is not None and device.revoked_at is None else None
 
 
-def actor_for(uow: UnitOfWork, *, user_id: int | None, device_token: str | None) -> Actor:
-    """Who is acting, from a session's user id or a device's bearer token."""
+def logout(uow: UnitOfWork, staff: StaffSession) -> None:
+    """End the user's sessions on the server: every cookie of this generation stops working
+    (a copied one too), and their live connections are closed."""
+    with uow.writing() as session:
+        user = _signed_in_user(session, staff)
+        if user is not None:
+            _end_sessions(uow, user)
+            uow.commit()
+
+
+def actor_for(uow: UnitOfWork, *, staff: StaffSession | None, device_token: str | None) -> Actor:
+    """Who is acting, from a session's user or a device's bearer token."""
     with uow.reading() as session:
         if device_token is not None:
             device = _live_device(session, device_token)
             if device is None:
                 raise NotAuthenticated("unknown or revoked device token", code="bad_token")
             return Actor("device", device.id, Role(device.kind), frozenset({device.site_id}))
-        if user_id is not None:
-            user = session.get(StaffUser, user_id)
-            if user is not None and user.active:
-                sites = None if user.role == Role.ADMIN else frozenset(s.id for s in user.sites)
-                return Actor("user", user.id, Role(user.role), sites)
+        user = _signed_in_user(session, staff)
+        if user is not None:
+            sites = None if user.role == Role.ADMIN else frozenset(s.id for s in user.sites)
+            return Actor("user", user.id, Role(user.role), sites)
         return ANONYMOUS
 
 
-def me(uow: UnitOfWork, user_id: int) -> dict[str, Any]:
+def me(uow: UnitOfWork, staff: StaffSession | None) -> dict[str, Any]:
     """The signed-in user."""
     with uow.reading() as session:
-        user = session.get(StaffUser, user_id)
-        if user is None or not user.active:
+        user = _signed_in_user(session, staff)
+        if user is None:
             raise NotAuthenticated("sign in first")
         return user_view(user)
+
+
+def _signed_in_user(session: Session, staff: StaffSession | None) -> StaffUser | None:
+    """The session's user while the session lasts: active, and not signed out since."""
+    if staff is None:
+        return None
+    user = session.get(StaffUser, staff.user_id)
+    if user is None or not user.active or user.session_generation != staff.generation:
+        return None
+    return user
+
+
+def _end_sessions(uow: UnitOfWork, user: StaffUser) -> None:
+    uow.emit(SessionEnded(user_id=user.id, generation=user.session_generation))
+    user.session_generation += 1
 
 
 def user_view(user: StaffUser) -> dict[str, Any]:

@@ -39,8 +39,8 @@ def book(
                 "scheduled_at must be between an hour ago and a year ahead",
                 fields={"scheduled_at": "out of range"},
             )
-        service = queries.service_by_code(session, site, service_code)
         site = uow.lock_site(site.id)
+        service = queries.service_by_code(session, site, service_code)
         appointment = Appointment(
             site=site,
             service=service,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import Conflict
-from ..models import Desk
+from ..models import Desk, Site
 from ..rules.lifecycle import Action, Status
 from ..rules.next_visit import choose_next
 from ..rules.permissions import Actor, Permission
@@ -29,9 +29,8 @@ def call_next(
 ) -> tuple[dict[str, Any] | None, bool]:
     """Call whoever the rule puts next for this desk. Returns (visit or None, is a replay)."""
     with uow.writing() as session:
+        site = _lock_desks_site(uow, actor, desk_id)
         desk = queries.desk_by_id(session, desk_id)
-        queries.require(actor, Permission.SERVE, desk.site_id)
-        site = uow.lock_site(desk.site_id)
         scope = f"call-next:{desk.id}:{actor.label}"
         idem = IdempotencyKey.for_request(scope, key, {"desk": desk.id}) if key else None
         if stored := idempotency.replay(session, idem):
@@ -60,12 +59,19 @@ def call_next(
 
 def _set_open(uow: UnitOfWork, actor: Actor, desk_id: int, is_open: bool) -> dict[str, Any]:
     with uow.writing() as session:
-        desk: Desk = queries.desk_by_id(session, desk_id)
-        queries.require(actor, Permission.SERVE, desk.site_id)
-        site = uow.lock_site(desk.site_id)
+        site = _lock_desks_site(uow, actor, desk_id)
+        desk = queries.desk_by_id(session, desk_id)
         if desk.is_open != is_open:
             desk.is_open = is_open
             uow.touch(site)
         body = views.desk_view(desk)
         uow.commit()
     return body
+
+
+def _lock_desks_site(uow: UnitOfWork, actor: Actor, desk_id: int) -> Site:
+    """Check the actor may serve at the desk's site and lock it. The desk itself is loaded
+    only after the lock: a close queued just before this request must be seen."""
+    site_id = queries.site_id_of(uow.session, Desk, desk_id)
+    queries.require(actor, Permission.SERVE, site_id)
+    return uow.lock_site(site_id)

@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..errors import Forbidden, Invalid, NotAuthenticated, NotFound
-from ..models import Appointment, Desk, Service, Site, Visit
+from ..models import Appointment, Desk, Service, Site, Visit, VisitEvent
 from ..rules import day_end
 from ..rules.estimate import DeskState, ServiceTime, service_time_stats
 from ..rules.lifecycle import ALLOWED_FROM, Action, Status
 from ..rules.next_visit import CallPolicy, Candidate
 from ..rules.permissions import Actor, Permission, can
+from ..rules.service_spans import SPAN_ACTIONS, LoggedStep, spans
 
 RECENT_SERVICE_WINDOW = timedelta(days=14)
 RECENT_SERVICE_SAMPLES = 50
@@ -42,6 +43,14 @@ def service_by_code(session: Session, site: Site, code: str, field: str = "servi
     if service is None:
         raise Invalid(f"no service {code!r} at {site.slug}", fields={field: "unknown service"})
     return service
+
+
+def site_id_of(session: Session, model: type[Desk] | type[Visit], row_id: int) -> int:
+    """The site a desk or visit belongs to: what a writer needs to check and lock first."""
+    site_id = session.scalar(select(model.site_id).where(model.id == row_id))
+    if site_id is None:
+        raise NotFound(f"no {model.__tablename__} {row_id}")
+    return site_id
 
 
 def desk_by_id(session: Session, desk_id: int) -> Desk:
@@ -165,8 +174,23 @@ def candidate(visit: Visit) -> Candidate:
     )
 
 
-def desk_states(site: Site, active: list[Visit]) -> list[DeskState]:
-    """The site's desks with the visit each one holds, for the estimator."""
+def current_starts(session: Session, active: list[Visit]) -> dict[int, datetime]:
+    """When each visit being served started its current service: its last start, which
+    after a transfer is later than `service_started_at` (the first start)."""
+    serving = [v.id for v in active if v.status == Status.SERVING]
+    if not serving:
+        return {}
+    rows = session.execute(
+        select(VisitEvent.visit_id, func.max(VisitEvent.at))
+        .where(VisitEvent.visit_id.in_(serving), VisitEvent.type == Action.START)
+        .group_by(VisitEvent.visit_id)
+    )
+    return {visit_id: started for visit_id, started in rows}
+
+
+def desk_states(site: Site, active: list[Visit], started: dict[int, datetime]) -> list[DeskState]:
+    """The site's desks with the visit each one holds and when its service started (from
+    `current_starts`), for the estimator."""
     at_desk = {v.desk_id: v for v in active if v.desk_id is not None and v.status != Status.WAITING}
     states = []
     for desk in site.desks:
@@ -179,16 +203,20 @@ def desk_states(site: Site, active: list[Visit]) -> list[DeskState]:
                 service_ids=frozenset(s.id for s in desk.services if s.active),
                 is_open=desk.is_open,
                 current_service_id=current.service_id if current else None,
-                current_started_at=current.service_started_at if current else None,
+                current_started_at=started.get(current.id) if current else None,
             )
         )
     return states
 
 
 def service_times(session: Session, site: Site, now: datetime) -> dict[int, ServiceTime]:
-    """Per service, the spread of its recent service durations (or its configured default)."""
-    stmt = (
-        select(Visit.service_id, Visit.service_started_at, Visit.completed_at)
+    """Per service, the spread of its recent service durations (or its configured default).
+
+    Durations are the spans of the event log (`rules.service_spans`) of the site's most
+    recently completed visits, newest first: one query, the visits picked by the
+    (site, completed_at) index and their log rows by visit."""
+    recent = (
+        select(Visit.id, Visit.service_id, Visit.completed_at)
         .where(
             Visit.site_id == site.id,
             Visit.completed_at.is_not(None),
@@ -196,12 +224,32 @@ def service_times(session: Session, site: Site, now: datetime) -> dict[int, Serv
         )
         .order_by(Visit.completed_at.desc())
         .limit(RECENT_SERVICE_SAMPLES * max(len(site.services), 1))
+        .subquery()
+    )
+    stmt = (
+        select(VisitEvent.visit_id, VisitEvent.type, VisitEvent.at)
+        # A transfer's `from` code, read by the database: decoding every row's JSON here
+        # would cost more than the rest of the query.
+        .add_columns(VisitEvent.data["from"].as_string(), recent.c.service_id)
+        .join(recent, recent.c.id == VisitEvent.visit_id)
+        .where(VisitEvent.type.in_(SPAN_ACTIONS))
+        .order_by(recent.c.completed_at.desc(), VisitEvent.visit_id, VisitEvent.id)
+    )
+    by_code = {s.code: s.id for s in site.services}
+    steps = (
+        LoggedStep(
+            visit_id,
+            action,
+            at,
+            last_service if action == Action.COMPLETE else by_code.get(left or ""),
+        )
+        for visit_id, action, at, left, last_service in session.execute(stmt)
     )
     durations: dict[int, list[float]] = {}
-    for service_id, started, completed in session.execute(stmt):
+    for service_id, seconds in spans(steps):
         samples = durations.setdefault(service_id, [])
-        if started is not None and len(samples) < RECENT_SERVICE_SAMPLES:
-            samples.append((completed - started).total_seconds())
+        if len(samples) < RECENT_SERVICE_SAMPLES:
+            samples.append(seconds)
     return {
         s.id: service_time_stats(durations.get(s.id, []), s.default_service_min * 60.0)
         for s in site.services

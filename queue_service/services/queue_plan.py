@@ -58,7 +58,7 @@ class QueuePlan:
 def build(session: Session, site: Site, now: datetime) -> QueuePlan:
     """Load the site's active visits and plan the waiting ones."""
     active = queries.active_visits(session, site, now)
-    desks = queries.desk_states(site, active)
+    desks = queries.desk_states(site, active, queries.current_starts(session, active))
     times = queries.service_times(session, site, now)
     policy = queries.policy_for(site)
     waiting = {v.id: v for v in active if v.status == Status.WAITING}

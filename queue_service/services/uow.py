@@ -86,11 +86,15 @@ class UnitOfWork:
 
     def lock_site(self, site_id: int) -> Site:
         """Serialise writers per site: later reads in this transaction see the latest state.
-        Whatever an ended day left waiting or called is closed here first, so that no write
-        ever acts on (or numbers beside) an earlier day's visits, even after a server was down
-        at midnight."""
+        Whatever was loaded before the lock (a desk, to learn its site) may have changed
+        while this transaction waited for it; it is expired here, so every decision after
+        the lock reads what the writer before committed. Whatever an ended day left waiting
+        or called is closed here first, so that no write ever acts on (or numbers beside) an
+        earlier day's visits, even after a server was down at midnight."""
+        self.session.flush()
+        self.session.expire_all()
         stmt = select(Site).where(Site.id == site_id).with_for_update()
-        site = self.session.scalars(stmt.execution_options(populate_existing=True)).one()
+        site = self.session.scalars(stmt).one()
         closing.close_ended_day(self, site)
         return site
 

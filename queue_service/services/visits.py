@@ -7,10 +7,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import Conflict, IllegalTransition, Invalid, NotFound
+from ..errors import Conflict, IllegalTransition, Invalid
 from ..events import VisitCalled, VisitChanged
 from ..models import Desk, Site, Visit, VisitEvent
 from ..rules.lifecycle import Action, Status, refusal
@@ -186,9 +185,7 @@ def _transition(
     uow: UnitOfWork, actor: Actor, visit_id: int, action: Action, change: Change
 ) -> dict[str, Any]:
     with uow.writing() as session:
-        site_id = session.scalar(select(Visit.site_id).where(Visit.id == visit_id))
-        if site_id is None:
-            raise NotFound(f"no visit {visit_id}")
+        site_id = queries.site_id_of(session, Visit, visit_id)
         queries.require(actor, PERMISSION[action], site_id)
         site = uow.lock_site(site_id)
         visit = queries.visit_by_id(session, visit_id)

@@ -15,10 +15,12 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import PG_SKIP_REASON
 from tests.support.browser import CHROMIUM, launch, new_context, watch
+from tests.support.live_client import LiveClient
 from tests.support.liveserver import LiveServer, reset_database
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 BOARD = {"site": "bootle", "view": "board"}
+STAFF = {"site": "bootle", "view": "staff"}
 
 
 def shared_redis_env() -> dict[str, str]:
@@ -108,3 +110,12 @@ def page(browser: Browser, demo_server: LiveServer) -> Iterator[Page]:
     yield page
     context.close()
     assert errors == []
+
+
+def assert_signed_out_live(client: LiveClient, staff_view: dict[str, str]) -> None:
+    """The server closed the client's connection, and a new one with the same cookie may no
+    longer follow the staff view."""
+    client.next("disconnect")
+    with client.same_credentials() as again:
+        refused = again.subscribe(staff_view)
+    assert (refused["ok"], refused["code"]) == (False, "not_authenticated")

@@ -1,18 +1,26 @@
 """Concurrency against a real `queue-service serve` process (SQLite and PostgreSQL).
 
 Many clients issuing tickets at once get distinct, consecutive numbers; desks calling
-at once never share a visit; a retried Idempotency-Key replays the first answer."""
+at once never share a visit; a retried Idempotency-Key replays the first answer; requests
+queued behind the site lock decide on what the one before them committed."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+from sqlalchemy import Connection, text
 
+from queue_service import db
+from tests.e2e.conftest import database_for
 from tests.support.liveserver import LiveServer
 
 pytestmark = pytest.mark.server
@@ -123,3 +131,97 @@ def test_retried_idempotency_key_replays_the_first_ticket(live: LiveServer) -> N
     following = issue(live, staff, "CT")
     assert following.status_code == 201, following.text
     assert following.json()["number"] == "C002"
+
+
+@pytest.fixture
+def live_postgres(tmp_path: Path) -> Iterator[LiveServer]:
+    """A seeded demo server on PostgreSQL, whose row locks queue writers in arrival order."""
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    with LiveServer(database_for("postgres", tmp_path), instance) as server:
+        yield server
+
+
+def waiting_for_locks(connection: Connection) -> int:
+    """How many sessions on this database are waiting for a lock (a fresh look each time:
+    PostgreSQL keeps one view of its activity per transaction)."""
+    count = connection.scalar(
+        text(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+    )
+    connection.rollback()
+    return int(count or 0)
+
+
+@contextmanager
+def site_row_held(server: LiveServer) -> Iterator[Callable[[Callable[[], Any]], Future[Any]]]:
+    """Hold the Bootle site row from a second connection; yield `queue(request)`, which sends
+    a request and returns once it waits behind the lock. Leaving releases the row, so the
+    queued requests run one after the other in the order they were queued."""
+    engine = db.make_engine(server.env["DATABASE_URL"])
+    pool = ThreadPoolExecutor(max_workers=4)
+    try:
+        with engine.connect() as holder, engine.connect() as watcher:
+            holder.execute(text("SELECT id FROM site WHERE slug = 'bootle' FOR UPDATE"))
+
+            def queue(request: Callable[[], Any]) -> Future[Any]:
+                queued = waiting_for_locks(watcher) + 1
+                future = pool.submit(request)
+                deadline = time.monotonic() + TIMEOUT
+                while waiting_for_locks(watcher) < queued:
+                    assert time.monotonic() < deadline, "the request never reached the lock"
+                    assert not future.done(), f"did not wait for the site: {future.result()}"
+                    time.sleep(0.02)
+                return future
+
+            yield queue
+            holder.rollback()
+    finally:
+        pool.shutdown(wait=True)
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_desk_closed_while_call_next_waited_for_the_site_does_not_call(
+    live_postgres: LiveServer,
+) -> None:
+    live = live_postgres
+    staff = live.session(ADVISER)
+    desk_b = live.desk_ids(staff)["Desk 2"]
+    assert staff.post(f"{live.url}/api/v1/desks/{desk_b}/open", timeout=TIMEOUT).ok
+    assert issue(live, staff, "CT").status_code == 201
+    url = f"{live.url}/api/v1/desks/{desk_b}"
+    closer, caller = live.session(ADVISER), live.session(ADVISER)
+
+    with site_row_held(live) as queue:
+        closed = queue(lambda: closer.post(f"{url}/close", timeout=TIMEOUT))
+        called = queue(lambda: caller.post(f"{url}/call-next", timeout=TIMEOUT))
+
+    assert closed.result().status_code == 200, closed.result().text
+    assert closed.result().json()["open"] is False
+    assert called.result().status_code == 409, called.result().text
+    assert called.result().json()["error"]["code"] == "desk_closed"
+    waiting = staff.get(f"{live.url}/api/v1/sites/bootle/queue", timeout=TIMEOUT).json()
+    assert [v["number"] for v in waiting["walk_ins"]] == ["C001"]
+
+
+@pytest.mark.postgres
+def test_a_desk_opened_right_after_it_was_closed_ends_up_open(live_postgres: LiveServer) -> None:
+    live = live_postgres
+    staff = live.session(ADVISER)
+    desk_a = live.desk_ids(staff)["Desk 1"]
+    url = f"{live.url}/api/v1/desks/{desk_a}"
+    assert staff.post(f"{url}/open", timeout=TIMEOUT).ok
+    closer, opener = live.session(ADVISER), live.session(ADVISER)
+
+    with site_row_held(live) as queue:
+        closed = queue(lambda: closer.post(f"{url}/close", timeout=TIMEOUT))
+        opened = queue(lambda: opener.post(f"{url}/open", timeout=TIMEOUT))
+
+    assert closed.result().json()["open"] is False
+    assert opened.result().status_code == 200, opened.result().text
+    assert opened.result().json()["open"] is True
+    desks = staff.get(f"{live.url}/api/v1/sites/bootle", timeout=TIMEOUT).json()["desks"]
+    assert next(d["open"] for d in desks if d["id"] == desk_a) is True

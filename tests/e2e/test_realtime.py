@@ -15,7 +15,7 @@ import pytest
 import requests
 import socketio
 
-from tests.e2e.conftest import database_for
+from tests.e2e.conftest import STAFF, assert_signed_out_live, database_for
 from tests.support.live_client import LiveClient
 from tests.support.liveserver import LiveServer, cli
 
@@ -246,3 +246,11 @@ def test_the_slow_refresh_resends_without_a_new_version(tmp_path: Path) -> None:
         refreshed = client.next("board", timeout=5)
     assert refreshed["version"] == snapshot["version"]
     assert refreshed["generated_at"] > snapshot["generated_at"]
+
+
+def test_signing_out_disconnects_the_sessions_staff_view(shared_live: LiveServer) -> None:
+    adviser = shared_live.session(ADVISER)
+    with LiveClient(shared_live.url, http=adviser) as staff:
+        assert staff.subscribe(STAFF)["ok"] is True
+        assert adviser.post(f"{shared_live.url}{API}/auth/logout").status_code == 204
+        assert_signed_out_live(staff, STAFF)

@@ -1,7 +1,8 @@
 """Two server processes sharing one database and one Redis channel, as deployed behind nginx.
 
 A change handled by one process reaches the clients of the other through Redis; the slow
-refresh stays with each process's own clients, so two processes do not double it."""
+refresh stays with each process's own clients, so two processes do not double it; signing
+out through one process closes that session's connections to the other."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import BOARD, database_for, issue_ticket, shared_redis_env
+from tests.e2e.conftest import (
+    BOARD,
+    STAFF,
+    assert_signed_out_live,
+    database_for,
+    issue_ticket,
+    shared_redis_env,
+)
 from tests.support.live_client import LiveClient
 from tests.support.liveserver import LiveServer, cli
 
@@ -76,3 +84,14 @@ def test_slow_refresh_comes_once_a_second_however_many_processes_run(
     boards = [data for event, data in heard if event == "board"]
     assert 2 <= len(boards) <= 4, f"{len(boards)} refreshes in 3.5 s: {heard}"
     assert {board["version"] for board in boards} == {version}
+
+
+def test_signing_out_through_one_process_disconnects_the_staff_view_on_the_other(
+    two_servers: tuple[LiveServer, LiveServer],
+) -> None:
+    a, b = two_servers
+    adviser = a.session("bootle-adviser")
+    with LiveClient(b.url, http=adviser) as on_b:
+        assert on_b.subscribe(STAFF)["ok"] is True
+        assert adviser.post(f"{a.url}/api/v1/auth/logout", timeout=10).status_code == 204
+        assert_signed_out_live(on_b, STAFF)

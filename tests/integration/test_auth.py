@@ -129,6 +129,24 @@ def test_me_after_login_and_logout(client: FlaskClient) -> None:
     assert_error(client.get(f"{API}/sites/bootle/queue"), 401)
 
 
+def test_a_cookie_copied_before_logout_is_refused_after_it(app: Flask) -> None:
+    client = signed_in(app, "bootle-adviser")
+    copied = client.get_cookie("onestop_session")
+    assert copied is not None
+    other_device = signed_in(app, "bootle-adviser")
+    assert client.post(f"{API}/auth/logout").status_code == 204
+
+    replayed = app.test_client()
+    replayed.set_cookie("onestop_session", copied.value)
+    assert_error(replayed.get(f"{API}/auth/me"), 401)
+    assert_error(replayed.get(f"{API}/sites/bootle/queue"), 401)
+    # Signing out ends every session of that user (one generation per user).
+    assert_error(other_device.get(f"{API}/auth/me"), 401)
+    again = signed_in(app, "bootle-adviser")
+    assert again.get(f"{API}/auth/me").status_code == 200
+    assert replayed.get(f"{API}/auth/me").status_code == 401
+
+
 def test_public_board_and_ticket_status_leak_nothing_private(
     client: FlaskClient, adviser: FlaskClient
 ) -> None:

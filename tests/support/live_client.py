@@ -39,6 +39,7 @@ class LiveClient:
         self.sio.on("*", self._record)
         self.sio.on("connect", self._on_connect)
         self.sio.on("connect_error", lambda data: self.pushes.put(("connect_error", data)))
+        self.sio.on("disconnect", lambda *reason: self.pushes.put(("disconnect", reason)))
 
     def __enter__(self) -> LiveClient:
         self.sio.connect(
@@ -58,6 +59,12 @@ class LiveClient:
         if ws is not None:
             ws.close = functools.partial(ws.close, timeout=0.1)
         self.sio.disconnect()
+
+    def same_credentials(self) -> LiveClient:
+        """Another client with this one's cookie or token (say, a copy kept after sign-out)."""
+        other = LiveClient(self.url, transports=self.transports)
+        other.headers, other.auth = dict(self.headers), self.auth
+        return other
 
     def subscribe(self, payload: dict[str, Any]) -> dict[str, Any]:
         ack: dict[str, Any] = self.sio.call("subscribe", payload, timeout=WAIT)
