@@ -14,6 +14,7 @@ import reception_ui
 from . import api, db, realtime, web
 from .clock import SystemClock
 from .config import from_environment
+from .passwords import DEFAULT_METHOD, Passwords
 
 DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 64 * 1024,
@@ -21,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "onestop_session",
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "PASSWORD_HASH_METHOD": DEFAULT_METHOD,
 }
 
 
@@ -32,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config if config is not None else from_environment())
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["queue_clock"] = app.config.get("CLOCK") or SystemClock()
+    app.extensions["queue_passwords"] = Passwords(app.config["PASSWORD_HASH_METHOD"])
     app.extensions["queue_publisher"] = app.config.get("PUBLISHER") or realtime.LivePublisher(app)
     db.init_app(app)
     realtime.init_app(app)

@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from .passwords import DEFAULT_METHOD, Passwords
+
 
 class ConfigError(RuntimeError):
     """The environment does not describe a runnable configuration."""
@@ -45,6 +47,7 @@ def from_environment() -> dict[str, Any]:
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "SESSION_COOKIE_SECURE": environment == "production",
         "LIVE_TICK_S": _seconds("LIVE_TICK_S", 30),
+        "PASSWORD_HASH_METHOD": _password_hash_method(environment),
         # seed-demo leaves the demo devices' tokens here so that the home page can link to
         # paired demo pages; never in production, where seed-demo refuses to run.
         "DEMO_DEVICES_FILE": (
@@ -61,3 +64,19 @@ def _seconds(name: str, default: int) -> int:
     if not raw.isdigit():
         raise ConfigError(f"{name} must be a whole number of seconds, not {raw!r}")
     return int(raw)
+
+
+def _password_hash_method(environment: str) -> str:
+    """scrypt, unless a test run asks for a cheap hash; production never takes one."""
+    method = os.environ.get("PASSWORD_HASH_METHOD")
+    if method is None:
+        return DEFAULT_METHOD
+    if environment == "production":
+        raise ConfigError("PASSWORD_HASH_METHOD is for test runs only; unset it in production")
+    try:
+        Passwords(method).hash("a password to try the method")
+    except ValueError as exc:
+        raise ConfigError(
+            f"PASSWORD_HASH_METHOD {method!r} is not a method werkzeug knows"
+        ) from exc
+    return method

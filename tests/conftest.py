@@ -24,7 +24,7 @@ from queue_service.events import Event
 from queue_service.models import Base
 from queue_service.services import accounts, site_config
 from queue_service.services.uow import UnitOfWork
-from tests.support.liveserver import reset_database
+from tests.support.liveserver import CHEAP_PASSWORD_HASH, reset_database
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 PG_SKIP_REASON = "TEST_DATABASE_URL is not set: PostgreSQL tests skipped"
@@ -106,6 +106,7 @@ def app(
             "PUBLIC_BASE_URL": "http://queue.test",
             "CLOCK": clock,
             "PUBLISHER": publisher,
+            "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
         }
     )
     uow = uow_for(app)

@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import Conflict, Invalid, NotAuthenticated
 from ..events import SessionEnded
@@ -19,8 +18,6 @@ from . import queries
 from .uow import UnitOfWork
 
 MIN_PASSWORD_LENGTH = 8
-# Spent on unknown usernames too, so response time does not reveal which names exist.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 @dataclass(frozen=True)
@@ -66,7 +63,7 @@ def add_user(
         else:
             # A reset password, role or site list must not live on in old sessions.
             _end_sessions(uow, user)
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = uow.passwords.hash(password)
         user.role = role
         user.display_name = display_name or user.display_name
         user.sites = sites
@@ -114,7 +111,7 @@ def login(uow: UnitOfWork, username: str, password: str) -> tuple[dict[str, Any]
         user = session.scalars(
             select(StaffUser).where(StaffUser.username == username)
         ).one_or_none()
-        valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+        valid = uow.passwords.verify(user.password_hash if user else None, password)
         if user is None or not valid or not user.active:
             raise NotAuthenticated("wrong username or password", code="bad_credentials")
         return user_view(user), StaffSession(user.id, user.session_generation)

@@ -15,6 +15,7 @@ from ..clock import Clock
 from ..db import WRITE
 from ..events import Event, Publisher, SiteChanged
 from ..models import Site
+from ..passwords import Passwords
 from . import closing
 
 if TYPE_CHECKING:
@@ -26,9 +27,16 @@ log = logging.getLogger(__name__)
 class UnitOfWork:
     """Opens one transaction at a time; rolls back unless `commit` is called inside it."""
 
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock, publisher: Publisher):
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Clock,
+        publisher: Publisher,
+        passwords: Passwords | None = None,
+    ):
         self._sessions = sessions
         self.clock = clock
+        self.passwords = passwords or Passwords()
         self._publisher = publisher
         self._events: list[Event] = []
         self._committed = False
@@ -36,9 +44,15 @@ class UnitOfWork:
 
     @classmethod
     def for_app(cls, app: Flask) -> UnitOfWork:
-        """A unit of work on the app's database, clock and publisher (bound in create_app)."""
+        """A unit of work on the app's database, clock, publisher and password hashing (bound
+        in create_app)."""
         ext = app.extensions
-        return cls(ext["queue_sessions"], ext["queue_clock"], ext["queue_publisher"])
+        return cls(
+            ext["queue_sessions"],
+            ext["queue_clock"],
+            ext["queue_publisher"],
+            ext["queue_passwords"],
+        )
 
     @property
     def session(self) -> Session:

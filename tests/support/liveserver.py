@@ -18,6 +18,8 @@ from queue_service import db
 from queue_service.models import Base
 
 BIN = Path(sys.executable).parent
+# Tests sign in thousands of times: a one-round hash keeps that cheap (never in production).
+CHEAP_PASSWORD_HASH = "pbkdf2:sha256:1"
 
 
 def free_port() -> int:
@@ -100,6 +102,7 @@ class LiveServer:
             "QUEUE_INSTANCE_DIR": str(instance_dir),
             "PUBLIC_BASE_URL": self.url,
             "ONESTOP_BIND": f"127.0.0.1:{self.port}",
+            "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
             **extra_env,
         }
         self.process: subprocess.Popen[bytes] | None = None
