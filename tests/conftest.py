@@ -3,7 +3,6 @@ an app on a manual clock seeded with the demo sites, and signed-in clients."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import tomllib
 from collections.abc import Iterator, Sequence
@@ -24,9 +23,9 @@ from queue_service.events import Event
 from queue_service.models import Base
 from queue_service.services import accounts, site_config
 from queue_service.services.uow import UnitOfWork
+from tests.support import run_database
 from tests.support.liveserver import CHEAP_PASSWORD_HASH, reset_database
 
-PG_URL = os.environ.get("TEST_DATABASE_URL")
 PG_SKIP_REASON = "TEST_DATABASE_URL is not set: PostgreSQL tests skipped"
 # A Tuesday in November (GMT), mid-morning: both demo sites are open.
 TUESDAY_MORNING = datetime(2026, 11, 24, 10, 30, tzinfo=UTC)
@@ -51,12 +50,21 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    run_database.create()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    run_database.drop()
+
+
 @pytest.fixture(scope="session")
 def postgres_ready() -> str:
-    if not PG_URL:
+    url = run_database.url()
+    if not url:
         pytest.skip(PG_SKIP_REASON)
-    reset_database(PG_URL)
-    return PG_URL
+    reset_database(url)
+    return url
 
 
 def _truncate_postgres(url: str) -> None:

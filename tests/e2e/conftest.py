@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import uuid
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ import requests
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import PG_SKIP_REASON
+from tests.support import run_database
 from tests.support.browser import CHROMIUM, launch, new_context, watch
 from tests.support.live_client import LiveClient
 from tests.support.liveserver import LiveServer, reset_database
@@ -57,11 +57,11 @@ def issue_ticket(base_url: str) -> None:
 
 
 def database_for(param: str, tmp_path: Path) -> str:
-    """An emptied, migrated database: a SQLite file, or the PostgreSQL test database."""
+    """An emptied, migrated database: a SQLite file, or this run's PostgreSQL database."""
     if param == "sqlite":
         url = f"sqlite:///{tmp_path / 'live.db'}"
     else:
-        pg_url = os.environ.get("TEST_DATABASE_URL")
+        pg_url = run_database.url()
         if not pg_url:
             pytest.skip(PG_SKIP_REASON)
         url = pg_url
