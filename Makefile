@@ -23,15 +23,13 @@ run: $(STAMP) vendor translations
 	@printf "\nOpen http://$(HOST):$(PORT)/ to start: its kiosk and display links are paired with the demo devices.\n\n"
 	$(BIN)/queue-service serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) vendor translations
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint vendor translations
 	$(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy queue_service
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -18,6 +19,7 @@ def next_seq(session: Session, site_id: int, prefix: str, day: date) -> int:
     """
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     table = TicketCounter.__table__
+    assert isinstance(table, Table)
     stmt = (
         insert(table)
         .values(site_id=site_id, prefix=prefix, local_date=day, last_seq=1)

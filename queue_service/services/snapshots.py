@@ -210,7 +210,8 @@ def _appointments_due(session: Session, plan: queue_plan.QueuePlan) -> list[dict
 
 
 def _staff(session: Session, plan: queue_plan.QueuePlan) -> dict[str, Any]:
-    appointments, walk_ins = [], []
+    appointments: list[dict[str, Any]] = []
+    walk_ins: list[dict[str, Any]] = []
     for entry in plan.waiting:
         queue = (
             appointments
