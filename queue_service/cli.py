@@ -19,9 +19,11 @@ from .config import ConfigError
 from .errors import QueueError
 from .extensions import socketio
 from .realtime import LivePublisher, day_end
+from .rules import periods
 from .rules.calendar import DAYS
-from .rules.permissions import DEVICE_ROLES, STAFF_ROLES
-from .services import accounts, site_config
+from .rules.permissions import DEVICE_ROLES, STAFF_ROLES, SYSTEM
+from .services import accounts, history, reports, site_config, visit_import
+from .services.reports.export import text_table, to_csv
 from .services.uow import UnitOfWork
 
 DEMO_PASSWORD = "onestop-demo"
@@ -148,6 +150,76 @@ def _keep_demo_tokens(name: str | None, tokens: dict[str, dict[str, str]]) -> No
     path = Path(name)
     path.write_text(json.dumps(tokens))
     path.chmod(0o600)
+
+
+@cli.command(name="report")
+@click.option("--site", help="A site slug; every site (and all together) when left out.")
+@click.option("--period", help="2025Q3, 2025-07, 2025-W27 or 2025-07-14.")
+@click.option("--from", "first", help="The first local day, e.g. 2025-07-01 (with --to).")
+@click.option("--to", "last", help="The last local day, inclusive.")
+@click.option(
+    "--report", "name", default="summary", show_default=True, type=click.Choice(reports.NAMES)
+)
+@click.option("--format", "output", default="text", type=click.Choice(["text", "json", "csv"]))
+def report(
+    site: str | None,
+    period: str | None,
+    first: str | None,
+    last: str | None,
+    name: str,
+    output: str,
+) -> None:
+    """Print a manager's report (the same figures as GET /api/v1/reports/...)."""
+    app = create_app()
+    try:
+        span = periods.resolve(period, first, last)
+    except periods.PeriodError as exc:
+        raise click.BadParameter(str(exc), param_hint=f"--{exc.field}") from exc
+    body = reports.report(UnitOfWork.for_app(app), SYSTEM, name, site, span, period)
+    if output == "csv":
+        click.echo(to_csv(body["columns"], body["rows"]), nl=False)
+    elif output == "json":
+        click.echo(json.dumps(body, indent=2))
+    else:
+        click.echo(text_table(body))
+
+
+@cli.command(name="import-visits")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_visits(file: Path) -> None:
+    """Load past visits from a CSV file, all rows or none (see README for the columns)."""
+    app = create_app()
+    with file.open(newline="", encoding="utf-8-sig") as lines:
+        count = visit_import.import_visits(UnitOfWork.for_app(app), lines)
+    click.echo(f"imported {count} visits from {file}")
+
+
+@cli.command(name="seed-history")
+@click.option("--site", required=True, help="The site slug.")
+@click.option("--days", required=True, type=click.IntRange(1, 20 * 366))
+@click.option(
+    "--per-day",
+    default=history.DEFAULT_VISITS_PER_DAY,
+    show_default=True,
+    type=click.FloatRange(1, 5000),
+    help="Visits on an ordinary weekday.",
+)
+@click.option("--seed", default=1, show_default=True, help="Same seed, same history.")
+def seed_history(site: str, days: int, per_day: float, seed: int) -> None:
+    """Write made-up past visits for the days before today that have none yet."""
+    app = create_app()
+    if app.config["QUEUE_ENV"] == "production":
+        raise click.ClickException("seed-history refuses to run with QUEUE_ENV=production")
+    with click.progressbar(length=days, label=f"{site}: {days} days", file=sys.stderr) as bar:
+        count = history.seed_history(
+            UnitOfWork.for_app(app),
+            site,
+            days,
+            seed=seed,
+            visits_per_day=per_day,
+            on_day=lambda: bar.update(1),
+        )
+    click.echo(f"{site}: {count} visits written")
 
 
 @cli.command(name="serve")

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -197,6 +198,8 @@ class Visit(Base):
         UniqueConstraint("site_id", "local_date", "number_prefix", "number_seq"),
         Index("ix_visit_site_status", "site_id", "status"),
         Index("ix_visit_site_completed", "site_id", "completed_at"),
+        # Reports select a site's visits by local day (periods are local days).
+        Index("ix_visit_site_local_date", "site_id", "local_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -208,6 +211,9 @@ class Visit(Base):
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
     local_date: Mapped[date] = mapped_column(Date)
+    # The local hour (0-23) of arrived_at, fixed at arrival like local_date: reports group by
+    # it on both databases, and SQLite has no timezone rules to derive it in a query.
+    local_hour: Mapped[int] = mapped_column(SmallInteger)
     number_prefix: Mapped[str] = mapped_column(String(1))
     number_seq: Mapped[int]
     priority: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -33,6 +33,11 @@ def start_of_day(day: date, tz: str) -> datetime:
     return at_wall_clock(day, timedelta(0), tz)
 
 
+def local_hour(instant: datetime, tz: str) -> int:
+    """The site-local hour of the day (0-23) an instant falls in."""
+    return instant.astimezone(zone(tz)).hour
+
+
 def at_wall_clock(day: date, wall: timedelta, tz: str) -> datetime:
     """The instant (UTC) the site's wall clock reads `wall` after the local midnight of `day`
     (`24:00` is the next local midnight)."""

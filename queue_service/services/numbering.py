@@ -17,15 +17,22 @@ def next_seq(session: Session, site_id: int, prefix: str, day: date) -> int:
     The upsert is atomic on both databases; because it shares the visit's transaction, a
     rolled-back ticket gives its number back, so numbers have no gaps.
     """
+    return reserve(session, site_id, prefix, day, 1)
+
+
+def reserve(session: Session, site_id: int, prefix: str, day: date, count: int) -> int:
+    """Take the next `count` numbers of the day's counter at once; returns the last of them
+    (the first is `last - count + 1`). Past visits loaded in bulk draw from the same counter
+    as tickets, so their numbers can never collide with live ones."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     table = TicketCounter.__table__
     assert isinstance(table, Table)
     stmt = (
         insert(table)
-        .values(site_id=site_id, prefix=prefix, local_date=day, last_seq=1)
+        .values(site_id=site_id, prefix=prefix, local_date=day, last_seq=count)
         .on_conflict_do_update(
             index_elements=[table.c.site_id, table.c.prefix, table.c.local_date],
-            set_={"last_seq": table.c.last_seq + 1},
+            set_={"last_seq": table.c.last_seq + count},
         )
         .returning(table.c.last_seq)
     )

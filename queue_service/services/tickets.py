@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ..errors import Conflict
 from ..events import VisitChanged
 from ..models import Appointment, Service, Site, Visit, VisitEvent
-from ..rules.calendar import is_open, local_date
+from ..rules.calendar import is_open, local_date, local_hour
 from ..rules.lifecycle import Action, Status
 from ..rules.permissions import Actor, Permission
 from . import idempotency, queries, queue_plan, snapshots, views
@@ -102,6 +102,7 @@ def _new_visit(session: Session, site: Site, service: Service, now: datetime, ki
         kind=kind,
         status=Status.WAITING,
         local_date=day,
+        local_hour=local_hour(now, site.timezone),
         number_prefix=service.prefix,
         number_seq=next_seq(session, site.id, service.prefix, day),
         arrived_at=now,
