@@ -229,4 +229,6 @@ def empty(**keys: Any) -> dict[str, Any]:
 
 
 def _timed(row: Any, name: str) -> dict[str, float | None]:
-    return {f"{label}_{name}": seconds(row[f"{label}_{name}"]) for label in ("avg", *PERCENTILES)}
+    return {
+        f"{label}_{name}": seconds(row.get(f"{label}_{name}")) for label in ("avg", *PERCENTILES)
+    }

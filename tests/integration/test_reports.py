@@ -1,0 +1,239 @@
+"""Reports over small hand-made histories, with the expected figures worked out by hand
+(DESIGN §8), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from queue_service.clock import ManualClock
+from queue_service.services import accounts, visit_import
+from queue_service.services.uow import UnitOfWork
+from tests.conftest import PASSWORD, desk_id, signed_in
+
+HEADER = (
+    "site,service,kind,arrived_at,greeted_at,called_at,service_started_at,completed_at,"
+    "scheduled_at,outcome"
+)
+# Bootle in October 2026 (BST until 25 October). The comments give each visit's measures.
+OCTOBER = f"""{HEADER}
+bootle,CT,walk_in,2026-10-20T11:00:00+01:00,2026-10-20T11:01:00+01:00,2026-10-20T11:09:50+01:00,2026-10-20T11:10:00+01:00,2026-10-20T11:20:00+01:00,,done
+bootle,CT,walk_in,2026-10-20T12:10:00+01:00,2026-10-20T12:12:00+01:00,,2026-10-20T12:25:00+01:00,2026-10-20T12:35:00+01:00,,done
+bootle,BEN,walk_in,2026-10-20T12:30:00+01:00,2026-10-20T12:33:00+01:00,,2026-10-20T13:00:00+01:00,2026-10-20T13:10:00+01:00,,done
+bootle,BEN,walk_in,2026-10-21T13:00:00+01:00,2026-10-21T13:00:30+01:00,2026-10-21T13:33:20+01:00,,,,no_show
+bootle,GEN,walk_in,2026-10-21T13:05:00+01:00,,,,,,left
+bootle,HOU,appointment,2026-10-22T09:50:00+01:00,2026-10-22T09:51:00+01:00,,2026-10-22T10:03:00+01:00,2026-10-22T10:23:00+01:00,2026-10-22T10:00:00+01:00,done
+bootle,HOU,appointment,2026-10-22T11:05:00+01:00,2026-10-22T11:06:00+01:00,,2026-10-22T11:15:00+01:00,2026-10-22T11:35:00+01:00,2026-10-22T11:00:00+01:00,done
+bootle,GEN,walk_in,2026-10-25T11:30:00+00:00,2026-10-25T11:31:00+00:00,,2026-10-25T11:35:00+00:00,2026-10-25T11:40:00+00:00,,done
+"""
+# greet: 60 120 180 30 60 60 60 s      -> 6 of 7 within 2 min (120 counts as met)
+# wait: 600 900 1800 | 180 600 | 300 s -> 5 of 6 within 15 min; appointments wait from 10:00
+#                                          (early) and from 11:05 (late): lateness 180, 600
+# service: 600 600 600 1200 1200 300 s
+BOOTLE_OCTOBER = {
+    "visits": 8,
+    "served": 6,
+    "no_shows": 1,
+    "left": 1,
+    "cancelled": 0,
+    "unserved_at_close": 0,
+    "in_progress": 0,
+    "greeted": 7,
+    "greeted_within_2_min": 6,
+    "pct_greeted_within_2_min": 85.7,
+    "avg_time_to_greet_s": 81.4,
+    "median_time_to_greet_s": 60.0,
+    "p90_time_to_greet_s": 144.0,  # 120 + 0.4 x (180 - 120)
+    "started": 6,
+    "started_within_15_min": 5,
+    "pct_started_within_15_min": 83.3,
+    "avg_wait_s": 730.0,
+    "median_wait_s": 600.0,
+    "p90_wait_s": 1350.0,  # 900 + 0.5 x (1800 - 900)
+    "appointments": 2,
+    "appointments_started": 2,
+    "appointments_on_time": 1,
+    "pct_appointments_on_time": 50.0,
+    "avg_appointment_lateness_s": 390.0,
+    "median_appointment_lateness_s": 390.0,
+    "p90_appointment_lateness_s": 558.0,  # 180 + 0.9 x 420
+    "completed": 6,
+    "avg_service_time_s": 750.0,
+    "median_service_time_s": 600.0,
+    "p90_service_time_s": 1200.0,
+    "estimates": 0,
+    "estimate_mean_abs_error_s": None,
+    "estimate_bias_s": None,
+    "pct_within_estimate_range": None,
+}
+API = "/api/v1/reports"
+
+
+def load(app: Flask, text: str) -> int:
+    return visit_import.import_visits(UnitOfWork.for_app(app), io.StringIO(text))
+
+
+@pytest.fixture
+def manager(app: Flask) -> FlaskClient:
+    load(app, OCTOBER)
+    return signed_in(app, "bootle-manager")
+
+
+@pytest.fixture
+def admin(app: Flask) -> FlaskClient:
+    load(app, OCTOBER)
+    accounts.add_user(UnitOfWork.for_app(app), "admin", PASSWORD, "admin", [])
+    return signed_in(app, "admin")
+
+
+def test_summary_of_a_site_gives_every_measure_as_worked_out_by_hand(
+    manager: FlaskClient,
+) -> None:
+    body = manager.get(f"{API}/summary?site=bootle&period=2026-10").json
+    assert (body["from"], body["to"], body["period"]) == ("2026-10-01", "2026-10-31", "2026-10")
+    assert body["rows"] == [{"site": "bootle", **BOOTLE_OCTOBER}]
+    assert {k: body[k] for k in BOOTLE_OCTOBER} == BOOTLE_OCTOBER
+
+
+def test_all_sites_give_each_site_then_all_together_and_a_site_without_data_has_zeros(
+    admin: FlaskClient,
+) -> None:
+    body = admin.get(f"{API}/summary?from=2026-10-01&to=2026-10-31").json
+    assert body["sites"] == ["bootle", "southport"]
+    bootle, southport, combined = body["rows"]
+    assert bootle == {"site": "bootle", **BOOTLE_OCTOBER}
+    assert combined == {"site": "all", **BOOTLE_OCTOBER}
+    assert southport["site"] == "southport"
+    assert southport["visits"] == southport["served"] == southport["greeted"] == 0
+    assert southport["avg_wait_s"] is None
+    assert southport["pct_started_within_15_min"] is None
+
+
+def test_a_period_without_visits_has_zero_counts_and_no_times(manager: FlaskClient) -> None:
+    body = manager.get(f"{API}/summary?site=bootle&period=2026Q2").json
+    assert body["visits"] == 0 and body["no_shows"] == 0
+    assert body["median_wait_s"] is None and body["pct_greeted_within_2_min"] is None
+    assert manager.get(f"{API}/hourly?site=bootle&period=2026Q2").json["rows"] == []
+
+
+def test_hourly_buckets_are_local_hours_either_side_of_the_autumn_clock_change(
+    manager: FlaskClient,
+) -> None:
+    rows = manager.get(f"{API}/hourly?site=bootle&period=2026-10").json["rows"]
+    visits = {row["hour"]: row["visits"] for row in rows}
+    # 11:00 and 11:05 BST on the 20th and 22nd, and 11:30 GMT on the 25th, are all hour 11.
+    assert visits == {9: 1, 11: 3, 12: 2, 13: 2}
+    eleven = next(r for r in rows if r["hour"] == 11)
+    assert (eleven["avg_wait_s"], eleven["median_wait_s"]) == (500.0, 600.0)
+
+
+def test_the_clock_change_day_itself_is_one_local_day(manager: FlaskClient) -> None:
+    body = manager.get(f"{API}/summary?site=bootle&from=2026-10-25&to=2026-10-25").json
+    assert (body["visits"], body["avg_wait_s"]) == (1, 300.0)
+
+
+def test_services_and_weeks_split_the_same_visits(manager: FlaskClient) -> None:
+    services = manager.get(f"{API}/services?site=bootle&period=2026-10").json["rows"]
+    assert {r["service"]: r["visits"] for r in services} == {"BEN": 2, "CT": 2, "GEN": 2, "HOU": 2}
+    hou = next(r for r in services if r["service"] == "HOU")
+    assert (hou["service_name"], hou["avg_appointment_lateness_s"]) == (
+        "Housing & Homelessness",
+        390.0,
+    )
+    weeks = manager.get(f"{API}/weekly?site=bootle&period=2026-10").json["rows"]
+    # Monday 19 October holds the 20th-22nd and Sunday the 25th.
+    assert [(r["week"], r["visits"]) for r in weeks] == [("2026-10-19", 8)]
+
+
+def test_waits_histogram_counts_a_wait_of_exactly_15_minutes_within_the_target_bin(
+    manager: FlaskClient,
+) -> None:
+    rows = manager.get(f"{API}/waits?site=bootle&period=2026-10").json["rows"]
+    bins = {(r["from_min"], r["to_min"]): r["visits"] for r in rows}
+    assert bins == {(0, 5): 2, (5, 10): 2, (10, 15): 1, (20, 30): 1}
+
+
+def test_standards_report_states_the_aims_and_what_was_achieved(admin: FlaskClient) -> None:
+    body = admin.get(f"{API}/standards?period=2026Q4").json
+    rows = {(r["aim"], r["site"]): r for r in body["rows"]}
+    assert rows[("greeted", "bootle")]["pct_met"] == 85.7
+    assert rows[("started", "all")]["avg_s"] == 730.0
+    assert rows[("appointments", "all")]["target_s"] == 300
+    assert rows[("delay_notices", "bootle")]["reached"] == 0
+    greeted = next(a for a in body["aims"] if a["aim"] == "greeted")
+    assert "within 2 minutes of your arrival" in greeted["our_aim"]
+    assert "85.7% of customers were greeted within 2 minutes" in greeted["achieved"]
+    assert "across our 2 One Stop Shop sites, was 12 minutes" in greeted["achieved"]
+
+
+def test_csv_holds_the_same_numbers_as_the_json_for_every_report(admin: FlaskClient) -> None:
+    for name in ("summary", "hourly", "services", "weekly", "waits", "standards"):
+        body = admin.get(f"{API}/{name}?period=2026Q4").json
+        response = admin.get(f"{API}/{name}?period=2026Q4&format=csv")
+        assert response.status_code == 200
+        assert response.mimetype == "text/csv"
+        reader = csv.DictReader(io.StringIO(response.get_data(as_text=True)))
+        assert reader.fieldnames == body["columns"], name
+        assert list(reader) == [_as_csv(row) for row in body["rows"]], name
+        assert body["rows"], f"an empty {name} report would prove nothing"
+
+
+def _as_csv(row: dict[str, Any]) -> dict[str, str]:
+    return {k: "" if v is None else str(v) for k, v in row.items()}
+
+
+def test_a_ticket_on_the_spring_clock_change_day_counts_in_its_local_hour_with_its_estimate(
+    app: Flask, clock: ManualClock
+) -> None:
+    # 10:30 UTC on 29 March 2026 is 11:30 BST: an hour taken from UTC would say 10.
+    clock.set(datetime(2026, 3, 29, 10, 30, tzinfo=UTC))
+    manager = signed_in(app, "bootle-manager")
+    ticket = manager.post("/api/v1/sites/bootle/tickets", json={"service": "GEN"}).json
+    desk = desk_id(manager, "Desk 1")
+    assert manager.post(f"/api/v1/desks/{desk}/open").status_code == 200
+    clock.advance(minutes=7)
+    assert manager.post(f"/api/v1/desks/{desk}/call-next").json["id"] == ticket["id"]
+    assert manager.post(f"/api/v1/visits/{ticket['id']}/start").status_code == 200
+    rows = manager.get(f"{API}/hourly?site=bootle&period=2026-03-29").json["rows"]
+    assert [(r["hour"], r["visits"], r["in_progress"], r["avg_wait_s"]) for r in rows] == [
+        (11, 1, 1, 420.0)
+    ]
+    assert rows[0]["estimate_bias_s"] == ticket["estimated_wait_s"] - 420
+    assert rows[0]["estimates"] == 1
+
+
+def test_reports_need_a_manager(app: Flask, client: FlaskClient) -> None:
+    assert client.get(f"{API}/summary?period=2026Q4").status_code == 401
+    adviser = signed_in(app, "bootle-adviser")
+    assert adviser.get(f"{API}/summary?site=bootle&period=2026Q4").status_code == 403
+    assert adviser.get(f"{API}/summary?period=2026Q4").status_code == 403
+    manager = signed_in(app, "bootle-manager")
+    assert manager.get(f"{API}/summary?site=southport&period=2026Q4").status_code == 403
+    assert manager.get(f"{API}/summary?period=2026Q4").json["sites"] == ["bootle"]
+
+
+BAD_PARAMETERS = [
+    ("period=2025Q5", "period"),
+    ("period=last-week", "period"),
+    ("from=2025-07-01", "to"),
+    ("to=2025-07-01", "from"),
+    ("from=2025-07-01&to=yesterday", "to"),
+    ("from=2025-07-31&to=2025-07-01", "to"),
+    ("from=2025-07-01&to=2025-07-31&period=2025Q3", "period"),
+    ("period=2025Q3&format=pdf", "format"),
+    ("period=2025Q3&colour=red", "colour"),
+]
+
+
+def test_bad_parameters_are_refused_naming_the_field(app: Flask) -> None:
+    manager = signed_in(app, "bootle-manager")
+    for query, field in BAD_PARAMETERS:
+        response = manager.get(f"{API}/summary?site=bootle&{query}")
+        assert response.status_code == 422, query
+        assert field in response.json["error"]["fields"], query
