@@ -123,6 +123,7 @@ def _op(
 
 
 STAFF = ("401", "403", "404", "409", "422")
+PERIOD_PARAMS = ("Period", "From", "To", "Format")
 PATHS: dict[str, dict[str, Any]] = {
     "/auth/login": {
         "post": _op(
@@ -255,6 +256,41 @@ PATHS: dict[str, dict[str, Any]] = {
     },
     "/openapi.json": {"get": _op("This document", OBJECT, errors=())},
 }
+REPORTS = {
+    "summary": "Per site and all sites together: visits, outcomes, time to greet, wait, "
+    "appointment lateness, service time (average, median, 90th percentile), shares within "
+    "target, estimate error; the scope's figures also at the top level",
+    "hourly": "The summary's measures by local hour of arrival",
+    "services": "The summary's measures by service",
+    "weekly": "The summary's measures by week (weeks start on Monday)",
+    "waits": "How many started visits waited how long, in bins of minutes",
+    "standards": "The standards report: per aim the target, visits reaching the step, "
+    "visits within target, the share and the times; `aims` states each aim and what was "
+    "achieved in words",
+}
+REPORT = {
+    "type": "object",
+    "required": ["report", "from", "to", "sites", "columns", "rows"],
+    "properties": {
+        "report": STRING,
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+        "period": STRING,
+        "sites": {"type": "array", "items": STRING},
+        "columns": {"type": "array", "items": STRING},
+        "rows": {
+            "type": "array",
+            "items": OBJECT,
+            "description": "exactly the rows of the CSV export; site 'all' is every site",
+        },
+    },
+}
+for _name, _summary in REPORTS.items():
+    _report = _op(
+        _summary, REPORT, errors=("401", "403", "404", "422"), params=("Site", *PERIOD_PARAMS)
+    )
+    _report["responses"]["200"]["content"]["text/csv"] = {"schema": STRING}
+    PATHS[f"/reports/{_name}"] = {"get": _report}
 
 
 def _path_parameters(path: str) -> list[dict[str, Any]]:
@@ -269,6 +305,12 @@ def _path_parameters(path: str) -> list[dict[str, Any]]:
         for name in names
         if name != "action"
     ]
+
+
+def _query(name: str, description: str, format_: str | None = None) -> dict[str, Any]:
+    schema = {**STRING, "format": format_} if format_ else STRING
+    return {"name": name, "in": "query", "required": False, "schema": schema,
+            "description": description}  # fmt: skip
 
 
 def document() -> dict[str, Any]:
@@ -310,6 +352,14 @@ def document() -> dict[str, Any]:
                         " (header Idempotent-Replayed: true); the same key with another body"
                         " is 422 idempotency_key_reused (IETF Idempotency-Key draft)"
                     ),
+                },
+                "Site": _query("site", "a site slug; every site the manager may see when absent"),
+                "Period": _query("period", "2025Q3, 2025-07, 2025-W27 or 2025-07-14"),
+                "From": _query("from", "first local day (with to), e.g. 2025-07-01", "date"),
+                "To": _query("to", "last local day, inclusive", "date"),
+                "Format": {
+                    **_query("format", "json (default) or csv with the same rows"),
+                    "schema": {"type": "string", "enum": ["json", "csv"]},
                 },
                 "Action": {
                     "name": "action",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,25 +14,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from queue_service.clock import ManualClock
-from queue_service.services import accounts, visit_import
+from queue_service.services import accounts
 from queue_service.services.uow import UnitOfWork
 from tests.conftest import PASSWORD, desk_id, signed_in
+from tests.support.past_visits import import_rows
 
-HEADER = (
-    "site,service,kind,arrived_at,greeted_at,called_at,service_started_at,completed_at,"
-    "scheduled_at,outcome"
-)
-# Bootle in October 2026 (BST until 25 October). The comments give each visit's measures.
-OCTOBER = f"""{HEADER}
-bootle,CT,walk_in,2026-10-20T11:00:00+01:00,2026-10-20T11:01:00+01:00,2026-10-20T11:09:50+01:00,2026-10-20T11:10:00+01:00,2026-10-20T11:20:00+01:00,,done
-bootle,CT,walk_in,2026-10-20T12:10:00+01:00,2026-10-20T12:12:00+01:00,,2026-10-20T12:25:00+01:00,2026-10-20T12:35:00+01:00,,done
-bootle,BEN,walk_in,2026-10-20T12:30:00+01:00,2026-10-20T12:33:00+01:00,,2026-10-20T13:00:00+01:00,2026-10-20T13:10:00+01:00,,done
-bootle,BEN,walk_in,2026-10-21T13:00:00+01:00,2026-10-21T13:00:30+01:00,2026-10-21T13:33:20+01:00,,,,no_show
-bootle,GEN,walk_in,2026-10-21T13:05:00+01:00,,,,,,left
-bootle,HOU,appointment,2026-10-22T09:50:00+01:00,2026-10-22T09:51:00+01:00,,2026-10-22T10:03:00+01:00,2026-10-22T10:23:00+01:00,2026-10-22T10:00:00+01:00,done
-bootle,HOU,appointment,2026-10-22T11:05:00+01:00,2026-10-22T11:06:00+01:00,,2026-10-22T11:15:00+01:00,2026-10-22T11:35:00+01:00,2026-10-22T11:00:00+01:00,done
-bootle,GEN,walk_in,2026-10-25T11:30:00+00:00,2026-10-25T11:31:00+00:00,,2026-10-25T11:35:00+00:00,2026-10-25T11:40:00+00:00,,done
-"""
+# Bootle in October 2026 (BST until 25 October): eight visits, the last on the 25th after
+# the clock went back. The comments give each visit's measures.
+OCTOBER = Path(__file__).parents[1] / "data" / "bootle-october-2026.csv"
 # greet: 60 120 180 30 60 60 60 s      -> 6 of 7 within 2 min (120 counts as met)
 # wait: 600 900 1800 | 180 600 | 300 s -> 5 of 6 within 15 min; appointments wait from 10:00
 #                                          (early) and from 11:05 (late): lateness 180, 600
@@ -75,19 +65,15 @@ BOOTLE_OCTOBER = {
 API = "/api/v1/reports"
 
 
-def load(app: Flask, text: str) -> int:
-    return visit_import.import_visits(UnitOfWork.for_app(app), io.StringIO(text))
-
-
 @pytest.fixture
 def manager(app: Flask) -> FlaskClient:
-    load(app, OCTOBER)
+    import_rows(app, *OCTOBER.read_text().splitlines()[1:])
     return signed_in(app, "bootle-manager")
 
 
 @pytest.fixture
 def admin(app: Flask) -> FlaskClient:
-    load(app, OCTOBER)
+    import_rows(app, *OCTOBER.read_text().splitlines()[1:])
     accounts.add_user(UnitOfWork.for_app(app), "admin", PASSWORD, "admin", [])
     return signed_in(app, "admin")
 
