@@ -14,7 +14,7 @@ from . import history_model, past_visits, queries
 from .history_model import ServiceShape, SiteShape
 from .uow import UnitOfWork
 
-DEFAULT_VISITS_PER_DAY = 150.0
+DEFAULT_VISITS_PER_DAY = 110.0
 DAYS_PER_TRANSACTION = 20
 
 

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from ..models import TicketCounter
 
+CounterKey = tuple[int, str, date]  # site id, prefix, local day
+
 
 def next_seq(session: Session, site_id: int, prefix: str, day: date) -> int:
     """Bump and return the day's counter in one statement, inside the caller's transaction.
@@ -17,23 +19,27 @@ def next_seq(session: Session, site_id: int, prefix: str, day: date) -> int:
     The upsert is atomic on both databases; because it shares the visit's transaction, a
     rolled-back ticket gives its number back, so numbers have no gaps.
     """
-    return reserve(session, site_id, prefix, day, 1)
+    key = (site_id, prefix, day)
+    return reserve(session, {key: 1})[key]
 
 
-def reserve(session: Session, site_id: int, prefix: str, day: date, count: int) -> int:
-    """Take the next `count` numbers of the day's counter at once; returns the last of them
-    (the first is `last - count + 1`). Past visits loaded in bulk draw from the same counter
-    as tickets, so their numbers can never collide with live ones."""
+def reserve(session: Session, wanted: dict[CounterKey, int]) -> dict[CounterKey, int]:
+    """Take the next `count` numbers of each counter at once, in one statement; returns the
+    last number taken of each (the first is `last - count + 1`). Past visits written in bulk
+    draw from the same counters as tickets, so their numbers never collide with live ones."""
+    if not wanted:
+        return {}
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     table = TicketCounter.__table__
     assert isinstance(table, Table)
-    stmt = (
-        insert(table)
-        .values(site_id=site_id, prefix=prefix, local_date=day, last_seq=count)
-        .on_conflict_do_update(
-            index_elements=[table.c.site_id, table.c.prefix, table.c.local_date],
-            set_={"last_seq": table.c.last_seq + count},
-        )
-        .returning(table.c.last_seq)
+    values = insert(table).values(
+        [
+            {"site_id": site_id, "prefix": prefix, "local_date": day, "last_seq": count}
+            for (site_id, prefix, day), count in wanted.items()
+        ]
     )
-    return int(session.execute(stmt).scalar_one())
+    stmt = values.on_conflict_do_update(
+        index_elements=[table.c.site_id, table.c.prefix, table.c.local_date],
+        set_={"last_seq": table.c.last_seq + values.excluded.last_seq},
+    ).returning(table.c.site_id, table.c.prefix, table.c.local_date, table.c.last_seq)
+    return {(r.site_id, r.prefix, r.local_date): r.last_seq for r in session.execute(stmt)}

@@ -46,7 +46,9 @@ def write(session: Session, timezones: dict[int, str], visits: Iterable[PastVisi
     for chunk in _chunks(visits, CHUNK):
         rows = [_row(v, timezones[v.site_id]) for v in chunk]
         _number(session, rows)
-        session.execute(insert(Visit), rows)
+        # Core executemany: one statement for the chunk (the ORM's bulk path would split it
+        # by which columns are empty).
+        session.execute(insert(Visit.__table__), rows)
         written += len(rows)
     return written
 
@@ -90,7 +92,8 @@ def _number(session: Session, rows: list[dict[str, Any]]) -> None:
     wanted: Counter[tuple[int, str, date]] = Counter(
         (r["site_id"], r["number_prefix"], r["local_date"]) for r in rows
     )
-    following = {key: reserve(session, *key, count) - count + 1 for key, count in wanted.items()}
+    last = reserve(session, dict(wanted))
+    following = {key: last[key] - count + 1 for key, count in wanted.items()}
     for row in rows:
         key = (row["site_id"], row["number_prefix"], row["local_date"])
         row["number_seq"] = following[key]
