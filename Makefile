@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Days of made-up history for the report pages; seed-history skips days it already wrote.
+HISTORY_DAYS ?= 60
 # Browser libraries come from npm (package-lock.json); pages load their dist files from here.
 NODE_STAMP := node_modules/.installed-stamp
 VENDOR := queue_service/static/vendor
@@ -20,6 +22,8 @@ MO_FILES := $(PO_FILES:.po=.mo)
 run: $(STAMP) vendor translations
 	$(BIN)/queue-service db upgrade
 	$(BIN)/queue-service seed-demo
+	$(BIN)/queue-service seed-history --site bootle --days $(HISTORY_DAYS)
+	$(BIN)/queue-service seed-history --site southport --days $(HISTORY_DAYS)
 	@printf "\nOpen http://$(HOST):$(PORT)/ to start: its kiosk and display links are paired with the demo devices.\n\n"
 	$(BIN)/queue-service serve --host $(HOST) --port $(PORT)
 
@@ -39,6 +43,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_live.py
+	$(BIN)/python scripts/bench_reports.py
 
 install: $(STAMP)
 

@@ -18,8 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import requests
-from benchlib import machine, ms, percentile
-from sqlalchemy import create_engine, text
+from benchlib import machine, ms, percentile, postgres_bench_url
 from sqlalchemy.engine import make_url
 
 from tests.support.liveserver import LiveServer, reset_database
@@ -173,29 +172,6 @@ def run_database(label: str, url: str, instance_dir: Path) -> list[str] | None:
         ms(c["p50"]),
         ms(c["p99"]),
     ]
-
-
-def postgres_bench_url(test_url: str) -> tuple[str | None, str | None]:
-    """A dedicated `<db>_bench` database next to TEST_DATABASE_URL, so that the bench never
-    drops tables under a test run using the test database. BENCH_DATABASE_URL overrides."""
-    if os.environ.get("BENCH_DATABASE_URL"):
-        target = make_url(os.environ["BENCH_DATABASE_URL"])
-    else:
-        base = make_url(test_url)
-        target = base.set(database=f"{base.database or 'postgres'}_bench")
-    try:
-        engine = create_engine(test_url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            exists = connection.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                {"name": target.database},
-            ).scalar()
-            if not exists:
-                connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-        engine.dispose()
-    except Exception as exc:
-        return None, str(exc).splitlines()[0]
-    return target.render_as_string(hide_password=False), None
 
 
 def main() -> int:

@@ -7,6 +7,9 @@ import platform
 import subprocess
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -26,3 +29,29 @@ def machine() -> str:
         ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
     ).stdout.strip()
     return f"commit {commit or '?'}, nproc {os.cpu_count()}, Python {platform.python_version()}"
+
+
+def postgres_bench_url(
+    test_url: str, suffix: str = "_bench", override: str = "BENCH_DATABASE_URL"
+) -> tuple[str | None, str | None]:
+    """A dedicated `<db><suffix>` database next to TEST_DATABASE_URL, so that a bench never
+    drops tables under a test run using the test database. The `override` variable, when
+    set, names the database instead. Returns the URL, or None and why it cannot be used."""
+    if os.environ.get(override):
+        target = make_url(os.environ[override])
+    else:
+        base = make_url(test_url)
+        target = base.set(database=f"{base.database or 'postgres'}{suffix}")
+    try:
+        engine = create_engine(test_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                {"name": target.database},
+            ).scalar()
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+        engine.dispose()
+    except Exception as exc:
+        return None, str(exc).splitlines()[0]
+    return target.render_as_string(hide_password=False), None
