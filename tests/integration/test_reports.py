@@ -146,16 +146,22 @@ def test_waits_histogram_counts_a_wait_of_exactly_15_minutes_within_the_target_b
 
 
 def test_standards_report_states_the_aims_and_what_was_achieved(admin: FlaskClient) -> None:
+    notice = {"message": "Two advisers are off sick", "estimated_wait_min": 40}
+    assert admin.post("/api/v1/sites/bootle/notices", json=notice).status_code == 201
     body = admin.get(f"{API}/standards?period=2026Q4").json
     rows = {(r["aim"], r["site"]): r for r in body["rows"]}
     assert rows[("greeted", "bootle")]["pct_met"] == 85.7
     assert rows[("started", "all")]["avg_s"] == 730.0
     assert rows[("appointments", "all")]["target_s"] == 300
-    assert rows[("delay_notices", "bootle")]["reached"] == 0
+    assert rows[("delay_notices", "bootle")]["reached"] == 1
+    assert rows[("delay_notices", "southport")]["reached"] == 0
+    assert rows[("delay_notices", "all")]["reached"] == 1
     greeted = next(a for a in body["aims"] if a["aim"] == "greeted")
     assert "within 2 minutes of your arrival" in greeted["our_aim"]
     assert "85.7% of customers were greeted within 2 minutes" in greeted["achieved"]
     assert "across our 2 One Stop Shop sites, was 12 minutes" in greeted["achieved"]
+    notices = next(a for a in body["aims"] if a["aim"] == "delay_notices")
+    assert "1 delay notice with an estimated waiting period" in notices["achieved"]
 
 
 def test_csv_holds_the_same_numbers_as_the_json_for_every_report(admin: FlaskClient) -> None:
