@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import requests
-from benchlib import machine, ms, percentile, postgres_bench_url
+from benchlib import machine, ms, percentile, postgres_bench_url, print_table
 from sqlalchemy.engine import make_url
 
 from tests.support.liveserver import LiveServer, reset_database
@@ -207,12 +207,7 @@ def main() -> int:
         "call-next p50 ms",
         "call-next p99 ms",
     ]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    print()
-    print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
-    print("-+-".join("-" * w for w in widths))
-    for row in rows:
-        print(" | ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+    print_table(header, rows)
     if server_errors:
         print("\nserver errors:")
         for line in server_errors:

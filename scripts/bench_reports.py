@@ -19,7 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchlib import REPO, machine, postgres_bench_url
+from benchlib import REPO, machine, postgres_bench_url, print_table
 from sqlalchemy import func, select, text
 
 from queue_service.app import create_app
@@ -140,12 +140,7 @@ def main() -> int:
     else:
         rows += run("postgresql", bench_url)
     header = ["database", "visits in table", "report", "visits in period", "seconds"]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    print()
-    print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
-    print("-+-".join("-" * w for w in widths))
-    for row in rows:
-        print(" | ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+    print_table(header, rows)
     return 0
 
 

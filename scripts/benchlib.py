@@ -55,3 +55,13 @@ def postgres_bench_url(
     except Exception as exc:
         return None, str(exc).splitlines()[0]
     return target.render_as_string(hide_password=False), None
+
+
+def print_table(header: list[str], rows: list[list[str]]) -> None:
+    """Rows of text as an aligned table under its header."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    print()
+    print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
+    print("-+-".join("-" * w for w in widths))
+    for row in rows:
+        print(" | ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())

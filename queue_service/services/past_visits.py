@@ -9,9 +9,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from ..models import Visit
@@ -48,7 +48,7 @@ def write(session: Session, timezones: dict[int, str], visits: Iterable[PastVisi
         _number(session, rows)
         # Core executemany: one statement for the chunk (the ORM's bulk path would split it
         # by which columns are empty).
-        session.execute(insert(Visit.__table__), rows)
+        session.execute(insert(cast(Table, Visit.__table__)), rows)
         written += len(rows)
     return written
 

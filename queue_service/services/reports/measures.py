@@ -81,7 +81,9 @@ def wait_starts_at() -> ColumnElement[Any]:
     )
 
 
-def measured(period: Period, site_ids: list[int], *extra: ColumnElement[Any]) -> Select[Any]:
+def measured(
+    period: Period, site_ids: list[int], *extra: ColumnElement[Any]
+) -> Select[*tuple[Any, ...]]:
     """One row per visit that arrived at the sites during the period (local days): its times
     in seconds (None for a step never reached), what it was told to expect, its site's
     targets, and any `extra` columns a report groups by. Measures derived from these (see
