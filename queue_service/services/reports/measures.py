@@ -38,14 +38,15 @@ def _seconds_pg(element: seconds_between, compiler: SQLCompiler, **kw: Any) -> s
 
 @compiles(seconds_between, "sqlite")
 def _seconds_sqlite(element: seconds_between, compiler: SQLCompiler, **kw: Any) -> str:
-    # julianday() differences carry float error of ~0.1 ms, enough to turn exactly 120 s
-    # into 120.00004 s and a met target into a breach; whole seconds from strftime('%s')
-    # plus the stored microseconds are exact.
+    # A julianday() difference carries float error of ~0.05 ms and julianday() rounds the
+    # fraction to milliseconds, enough to turn exactly 120 s into 120.00004 s and a met
+    # target into a breach. So: whole seconds from the times without their fraction (rounded,
+    # hence exact), plus the stored microseconds. julianday() is the cheapest date parser.
     later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
     at = _SQLITE_MICROSECONDS_AT
     return (
-        f"((CAST(strftime('%s', {later}) AS INTEGER) - CAST(strftime('%s', {earlier}) AS INTEGER))"
-        f" + (CAST(substr({later}, {at}, 6) AS INTEGER)"
+        f"(round((julianday(substr({later}, 1, 19)) - julianday(substr({earlier}, 1, 19)))"
+        f" * 86400.0) + (CAST(substr({later}, {at}, 6) AS INTEGER)"
         f" - CAST(substr({earlier}, {at}, 6) AS INTEGER)) / 1000000.0)"
     )
 

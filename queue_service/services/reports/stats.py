@@ -7,13 +7,15 @@ them together come from one statement without computing the times twice.
 
 Percentiles are `percentile_cont` (linear interpolation between the two nearest ranks). On
 PostgreSQL that is the built-in ordered-set aggregate, in the same statement as the rest. SQLite
-has none: a second statement puts every measured time of every group in one column, ranks them
-with one window (one sort), and sums the one or two rows around position p x (n - 1) with
-their weights.
+has none: from the counts of the first statement, the ranks each percentile needs are known
+(around p x (n - 1)); a second statement puts every measured time of every group in one
+column, ranks them with one window (one sort), keeps the rows at those ranks and sums them
+with their weights.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -21,14 +23,19 @@ from typing import Any
 from sqlalchemy import (
     CTE,
     ColumnElement,
+    Float,
     Integer,
     Select,
+    String,
+    and_,
     case,
-    cast,
+    column,
     func,
     literal,
+    or_,
     select,
     union_all,
+    values,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Subquery
@@ -44,6 +51,13 @@ TIMED = {
     "wait_s": "wait_s",
     "lateness_s": "appointment_lateness_s",
     "service_s": "service_time_s",
+}
+# measure column -> the count of visits that have it, in the first statement.
+COUNTED = {
+    "greet_s": "greeted",
+    "wait_s": "started",
+    "lateness_s": "appointments_started",
+    "service_s": "completed",
 }
 PERCENTILES = {"median": 0.5, "p90": 0.9}
 # status -> the count it is reported under: every visit lands in exactly one.
@@ -91,8 +105,8 @@ def grouped(
         for row in session.execute(stmt).mappings()
     }
     if not postgres:
-        for key, values in _interpolated(session, scoped, ["site", *keys]).items():
-            found[key].update(values)
+        for key, found_values in _interpolated(session, scoped, ["site", *keys], found).items():
+            found[key].update(found_values)
     ordered = sorted(found, key=lambda k: (k[0] == COMBINED, *k))
     return [_shape(found[k], ["site", *keys]) for k in ordered]
 
@@ -147,47 +161,80 @@ def _percentile_cont(s: CTE | Subquery) -> list[ColumnElement[Any]]:
 
 
 def _interpolated(
-    session: Session, s: CTE | Subquery, keys: list[str]
+    session: Session, s: CTE | Subquery, keys: list[str], groups: dict[tuple[Any, ...], Any]
 ) -> dict[tuple[Any, ...], dict[str, float]]:
-    """percentile_cont for SQLite: per group, the values of every timed measure."""
-    measures = list(TIMED)
+    """percentile_cont for SQLite. The groups' counts (from the first statement) give the
+    one or two ranks each percentile needs; one window ranks every measured time of every
+    group in one sort, and a join to those ranks sums them with their weights."""
+    positions = _positions(keys, groups)
+    if not positions:
+        return {}
     timed = _timed_columns(s)
     stacked = union_all(
         *(
             select(*(s.c[k] for k in keys), literal(i).label("measure"), timed[m].label("x")).where(
                 timed[m].is_not(None)
             )
-            for i, m in enumerate(measures)
+            for i, m in enumerate(TIMED)
         )
     ).subquery("stacked")
     partition = [stacked.c[k] for k in (*keys, "measure")]
-    ranked = select(
-        stacked,
-        (func.row_number().over(partition_by=partition, order_by=stacked.c.x) - 1).label("rank"),
-        # The same window with the whole partition as its frame: one sort serves both.
-        func.count()
-        .over(partition_by=partition, order_by=stacked.c.x, rows=(None, None))
-        .label("n"),
-    ).subquery("ranked")
-    columns = []
-    for label, p in PERCENTILES.items():
-        position = literal(p) * (ranked.c.n - 1)
-        low = cast(position, Integer)  # position >= 0, so truncation is the floor
-        fraction = position - low
-        high = low + case((fraction > 0, 1), else_=0)
-        weighted = case(
-            (ranked.c["rank"] == low, ranked.c.x * (1 - fraction)),
-            (ranked.c["rank"] == high, ranked.c.x * fraction),
+    rank = func.row_number().over(partition_by=partition, order_by=stacked.c.x) - 1
+    ranked = select(stacked, rank.label("rank")).subquery("ranked")
+    # Only the rows at a rank some group wants, set apart first: joined to the positions
+    # directly, SQLite would scan every ranked row once per position.
+    ranks = sorted({p[-3] for p in positions} | {p[-2] for p in positions})
+    picked = (
+        select(ranked).where(ranked.c["rank"].in_(ranks)).cte("picked").prefix_with("MATERIALIZED")
+    )
+    wanted = (
+        values(
+            *(column(k, s.c[k].type) for k in keys),
+            column("measure", Integer),
+            column("name", String),
+            column("low", Integer),
+            column("high", Integer),
+            column("fraction", Float),
+            name="positions",
         )
-        columns.append(func.sum(weighted).label(label))
-    group = [ranked.c[k] for k in (*keys, "measure")]
-    stmt = select(*group, *columns).group_by(*group)
+        .data(positions)
+        .cte("wanted")
+    )
+    r, w = picked.c, wanted.c
+    weighted = case(
+        (r["rank"] == w.low, r.x * (1 - w.fraction)),
+        (r["rank"] == w.high, r.x * w.fraction),
+    )
+    on = and_(
+        *(r[k] == w[k] for k in (*keys, "measure")), or_(r["rank"] == w.low, r["rank"] == w.high)
+    )
+    stmt = (
+        select(*(w[k] for k in keys), w.name, func.sum(weighted).label("value"))
+        .select_from(wanted.join(picked, on))
+        .group_by(*(w[k] for k in keys), w.name)
+    )
     result: dict[tuple[Any, ...], dict[str, float]] = defaultdict(dict)
     for row in session.execute(stmt).mappings():
-        name = TIMED[measures[row["measure"]]]
-        for label in PERCENTILES:
-            result[tuple(row[k] for k in keys)][f"{label}_{name}"] = row[label]
+        result[tuple(row[k] for k in keys)][row["name"]] = row["value"]
     return result
+
+
+def _positions(keys: list[str], groups: dict[tuple[Any, ...], Any]) -> list[tuple[Any, ...]]:
+    """Per group, timed measure and percentile: the ranks around p x (n - 1) and the weight
+    of the upper one, as percentile_cont takes them."""
+    positions = []
+    for key, row in groups.items():
+        for i, (measure, name) in enumerate(TIMED.items()):
+            n = row[COUNTED[measure]]
+            if not n:
+                continue
+            for label, p in PERCENTILES.items():
+                position = p * (n - 1)
+                low = math.floor(position)
+                fraction = position - low
+                high = low + (1 if fraction > 0 else 0)
+                positions.append((*key, i, f"{label}_{name}", low, high, fraction))
+    return positions
 
 
 def _shape(row: Any, keys: Sequence[str]) -> dict[str, Any]:
