@@ -98,9 +98,19 @@ def named(name: str) -> Period:
     return Period(day, day)
 
 
-def quarter_of(day: date) -> str:
-    """The name of the calendar quarter a day falls in, e.g. '2025Q3'."""
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+def containing(kind: str, day: date) -> str:
+    """The name of the day, ISO week, month or quarter (`kind`) that a day falls in, e.g.
+    ('quarter', 2025-08-14) -> '2025Q3'."""
+    if kind == "day":
+        return day.isoformat()
+    if kind == "week":
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    if kind == "month":
+        return f"{day:%Y-%m}"
+    if kind == "quarter":
+        return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+    raise PeriodError(f"{kind!r} is not day, week, month or quarter", "kind")
 
 
 def _month_end(year: int, month: int) -> date:

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from queue_service.rules.periods import PeriodError, between, named, quarter_of, resolve
+from queue_service.rules.periods import PeriodError, between, containing, named, resolve
 from queue_service.rules.targets import percent, within
 
 
@@ -56,9 +56,16 @@ def test_clock_change_days_are_23_and_25_hours_long() -> None:
 
 
 def test_quarter_names() -> None:
-    assert [quarter_of(date(2025, m, 1)) for m in (1, 3, 4, 9, 10, 12)] == [
+    assert [containing("quarter", date(2025, m, 1)) for m in (1, 3, 4, 9, 10, 12)] == [
         "2025Q1", "2025Q1", "2025Q2", "2025Q3", "2025Q4", "2025Q4",
     ]  # fmt: skip
+
+
+def test_the_period_containing_a_day_names_itself_as_named_reads_it() -> None:
+    day = date(2026, 12, 31)  # ISO week 53 of 2026
+    names = [containing(kind, day) for kind in ("day", "week", "month", "quarter")]
+    assert names == ["2026-12-31", "2026-W53", "2026-12", "2026Q4"]
+    assert all(named(n).first <= day <= named(n).last for n in names)
 
 
 def test_reaching_the_target_exactly_counts_as_met() -> None:
