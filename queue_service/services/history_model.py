@@ -177,10 +177,12 @@ class _Day:
                     self._ended(a, "closed", self.end)
 
     def _greeted(self, a: _Arrival, limit: datetime) -> datetime | None:
-        if self.rng.random() < NOT_GREETED:
+        """Reception greets most people within a couple of minutes, and before they are
+        called when the call comes quickly."""
+        if self.rng.random() < NOT_GREETED or limit <= a.arrived:
             return None
-        greeted = a.arrived + timedelta(seconds=self.rng.expovariate(1 / 70))
-        return greeted if greeted <= limit else None
+        delay = self.rng.expovariate(1 / 70)
+        return a.arrived + min(timedelta(seconds=delay), (limit - a.arrived) * 0.8)
 
     def _estimate(self, a: _Arrival, wait_s: float) -> tuple[int, int, int] | None:
         if a.scheduled is not None:

@@ -60,7 +60,7 @@ def rows(
 
 def statements(table: Sequence[dict[str, Any]], period: Period) -> list[dict[str, str]]:
     """The aims in the council's words, each with what was achieved in a sentence."""
-    when = f"Between {_day(period.first)} to {_day(period.last)}"
+    when = f"Between {_day(period.first)} and {_day(period.last)}"
     by = {(r["aim"], r["site"]): r for r in table}
     slugs = list(dict.fromkeys(r["site"] for r in table))
     scope = COMBINED if COMBINED in slugs else slugs[0]
