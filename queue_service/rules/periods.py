@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from .calendar import zone
+from .calendar import start_of_day
 
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -38,10 +38,7 @@ class Period:
     def utc_bounds(self, tz: str) -> tuple[datetime, datetime]:
         """The instants where the period starts and ends at a site: local midnights, so a
         period holding a clock change is 23 or 25 hours longer or shorter, as it should be."""
-        local = zone(tz)
-        start = datetime.combine(self.first, time(), local).astimezone(UTC)
-        end = datetime.combine(self.last + timedelta(days=1), time(), local).astimezone(UTC)
-        return start, end
+        return start_of_day(self.first, tz), start_of_day(self.last + timedelta(days=1), tz)
 
 
 def resolve(name: str | None, first: str | None, last: str | None) -> Period:

@@ -174,7 +174,7 @@ class _Day:
                 if gave_up < self.end:
                     self._ended(a, Status.LEFT, gave_up)
                 else:
-                    self._ended(a, "closed", self.end)
+                    self._ended(a, Status.CLOSED, self.end)
 
     def _greeted(self, a: _Arrival, limit: datetime) -> datetime | None:
         """Reception greets most people within a couple of minutes, and before they are

@@ -66,8 +66,7 @@ OUTCOMES = {
     Status.NO_SHOW: "no_shows",
     Status.LEFT: "left",
     Status.CANCELLED: "cancelled",
-    # Status.CLOSED, set at the end of the day on whatever was still waiting or called.
-    "closed": "unserved_at_close",
+    Status.CLOSED: "unserved_at_close",  # still waiting or called when the day ended
 }
 IN_PROGRESS = (Status.WAITING, Status.CALLED, Status.SERVING)
 COUNTS = (
