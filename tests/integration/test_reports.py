@@ -229,3 +229,26 @@ def test_bad_parameters_are_refused_naming_the_field(app: Flask) -> None:
         response = manager.get(f"{API}/summary?site=bootle&{query}")
         assert response.status_code == 422, query
         assert field in response.json["error"]["fields"], query
+
+
+def test_visits_left_waiting_when_the_day_ended_are_reported_as_unserved_at_close(
+    app: Flask, clock: ManualClock
+) -> None:
+    clock.set(datetime(2026, 11, 24, 16, 50, tzinfo=UTC))
+    manager = signed_in(app, "bootle-manager")
+    for service in ("CT", "BEN"):
+        ticket = manager.post("/api/v1/sites/bootle/tickets", json={"service": service})
+        assert ticket.status_code == 201
+    clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
+    # The next day's first write closes what the ended day left.
+    ticket = manager.post("/api/v1/sites/bootle/tickets", json={"service": "CT"})
+    assert ticket.status_code == 201
+    tuesday = manager.get(f"{API}/summary?site=bootle&period=2026-11-24").json
+    assert (tuesday["visits"], tuesday["unserved_at_close"], tuesday["in_progress"]) == (2, 2, 0)
+    assert tuesday["started"] == 0 and tuesday["pct_started_within_15_min"] is None
+    wednesday = manager.get(f"{API}/summary?site=bootle&period=2026-11-25").json
+    assert (wednesday["visits"], wednesday["unserved_at_close"], wednesday["in_progress"]) == (
+        1,
+        0,
+        1,
+    )
