@@ -6,7 +6,9 @@ case), so a page, its CSV links and the API never disagree."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
@@ -22,45 +24,50 @@ from .views import bp
 KINDS = ("day", "week", "month", "quarter", "custom")
 
 
+OVERVIEW = ("summary", "hourly", "weekly", "waits", "services")
+
+
 @bp.get("/reports")
 def overview() -> ResponseReturnValue:
     """The overview: summary side by side, charts by hour, week and wait, the breakdowns."""
-    picked = _picked_period()
-    if isinstance(picked, str):
-        return _refused(picked, 422)
-    period, name, form = picked
-    try:
-        bodies = {
-            report: reports.report(uow(), actor(), report, None, period, name)
-            for report in ("summary", "hourly", "weekly", "waits", "services")
-        }
-    except (NotAuthenticated, Forbidden) as exc:
-        return _refused(exc.message, exc.status)
-    return render_template(
+    return _page(
         "reports/overview.html",
-        form=form,
-        kinds=KINDS,
-        period=bodies["summary"],
-        scopes=report_charts.scopes(bodies["summary"]),
-        charts=report_charts.overview(bodies),
-        bodies=bodies,
-        query=_query(period, name),
+        OVERVIEW,
+        lambda bodies: {
+            "period": bodies["summary"],
+            "scopes": report_charts.scopes(bodies["summary"]),
+            "charts": report_charts.overview(bodies),
+        },
     )
 
 
 @bp.get("/reports/standards")
 def standards() -> ResponseReturnValue:
     """The standards report in the council's "Our aims / What we achieved" form."""
+    return _page("reports/standards.html", ("standards",), lambda bodies: {})
+
+
+def _page(
+    template: str,
+    names: tuple[str, ...],
+    extra: Callable[[dict[str, dict[str, Any]]], dict[str, Any]],
+) -> ResponseReturnValue:
+    """A page of the reports `names` for the picked period, or why it cannot be shown."""
     picked = _picked_period()
     if isinstance(picked, str):
         return _refused(picked, 422)
     period, name, form = picked
     try:
-        body = reports.report(uow(), actor(), "standards", None, period, name)
+        bodies = {n: reports.report(uow(), actor(), n, None, period, name) for n in names}
     except (NotAuthenticated, Forbidden) as exc:
         return _refused(exc.message, exc.status)
     return render_template(
-        "reports/standards.html", form=form, kinds=KINDS, body=body, query=_query(period, name)
+        template,
+        form=form,
+        kinds=KINDS,
+        bodies=bodies,
+        query=_query(period, name),
+        **extra(bodies),
     )
 
 

@@ -1,9 +1,9 @@
 """Grouped statistics over measured visits: counts, shares within target, averages, medians
 and 90th percentiles, all computed by the database.
 
-The measured rows are computed once per report (a materialised CTE). When several sites are
-reported, the rows are read a second time under the site "all", so that each site and all of
-them together come from one statement without computing the times twice.
+The measured rows are computed once per statement (a materialised CTE). When several sites
+are reported, the rows are read a second time under the site "all", so that each site and all
+of them together come from one statement without computing the times twice.
 
 Percentiles are `percentile_cont` (linear interpolation between the two nearest ranks). On
 PostgreSQL that is the built-in ordered-set aggregate, in the same statement as the rest. SQLite
