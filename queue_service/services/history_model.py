@@ -25,7 +25,12 @@ from ..rules.lifecycle import Status
 from .past_visits import PastVisit
 
 # Relative arrival rate by local hour; the peak is 12:00-14:00.
-HOURLY_RATE = {9: 0.6, 10: 0.9, 11: 1.1, 12: 1.6, 13: 1.5, 14: 1.0, 15: 0.8, 16: 0.6}
+HOURLY_RATE = {
+    8: 0.3, 9: 0.6, 10: 0.9, 11: 1.1, 12: 1.6, 13: 1.5, 14: 1.0, 15: 0.8, 16: 0.6, 17: 0.3,
+}  # fmt: skip
+# A made-up day keeps to shop hours even where a site is open longer (the demo's sites are
+# open all day so that the live demo works at any hour).
+DAY_HOURS = (time(8, 0), time(18, 0))
 WEEKDAY_FACTOR = (1.15, 1.0, 1.0, 1.0, 0.75, 0.5, 0.0)  # Monday busiest, Friday quieter
 APPOINTMENT_SHARE = 0.12
 APPOINTMENT_NO_SHOW = 0.08
@@ -65,9 +70,11 @@ class _Arrival:
 def day(
     shape: SiteShape, on: date, hours: tuple[time, time], rng: random.Random
 ) -> list[PastVisit]:
-    """The visits of one day open for `hours`."""
-    start = datetime.combine(on, hours[0], shape.tz)
-    end = datetime.combine(on, hours[1], shape.tz)
+    """The visits of one day open for `hours` (kept within DAY_HOURS)."""
+    start = datetime.combine(on, max(hours[0], DAY_HOURS[0]), shape.tz)
+    end = datetime.combine(on, min(hours[1], DAY_HOURS[1]), shape.tz)
+    if end <= start:
+        return []
     volume = shape.visits_per_day * WEEKDAY_FACTOR[on.weekday()] * rng.uniform(0.85, 1.15)
     arrivals = _walk_ins(shape, start, end, volume * (1 - APPOINTMENT_SHARE), rng)
     arrivals += _appointments(shape, start, end, volume * APPOINTMENT_SHARE, rng)
@@ -84,7 +91,7 @@ def _walk_ins(
     for _ in range(round(count)):
         while True:  # rejection sampling from the hourly profile
             at = start + (last - start) * rng.random()
-            if rng.random() * top <= HOURLY_RATE.get(at.hour, 0.5):
+            if rng.random() * top <= HOURLY_RATE[at.hour]:
                 break
         patience = 600 + rng.expovariate(1 / 2400)
         arrivals.append(_Arrival(at, at, _pick(shape, rng), patience))
