@@ -30,7 +30,7 @@ HOURLY_RATE = {
 }  # fmt: skip
 # A made-up day keeps to shop hours even where a site is open longer (the demo's sites are
 # open all day so that the live demo works at any hour).
-DAY_HOURS = (time(8, 0), time(18, 0))
+DAY_HOURS = (timedelta(hours=8), timedelta(hours=18))
 WEEKDAY_FACTOR = (1.15, 1.0, 1.0, 1.0, 0.75, 0.5, 0.0)  # Monday busiest, Friday quieter
 APPOINTMENT_SHARE = 0.12
 APPOINTMENT_NO_SHOW = 0.08
@@ -68,11 +68,13 @@ class _Arrival:
 
 
 def day(
-    shape: SiteShape, on: date, hours: tuple[time, time], rng: random.Random
+    shape: SiteShape, on: date, hours: tuple[timedelta, timedelta], rng: random.Random
 ) -> list[PastVisit]:
-    """The visits of one day open for `hours` (kept within DAY_HOURS)."""
-    start = datetime.combine(on, max(hours[0], DAY_HOURS[0]), shape.tz)
-    end = datetime.combine(on, min(hours[1], DAY_HOURS[1]), shape.tz)
+    """The visits of one day open for `hours` (wall-clock times after local midnight, as
+    calendar.parse_span gives them), kept within DAY_HOURS."""
+    midnight = datetime.combine(on, time(0), shape.tz)
+    start = midnight + max(hours[0], DAY_HOURS[0])
+    end = midnight + min(hours[1], DAY_HOURS[1])
     if end <= start:
         return []
     volume = shape.visits_per_day * WEEKDAY_FACTOR[on.weekday()] * rng.uniform(0.85, 1.15)

@@ -1,7 +1,7 @@
 """visit local hour and report index
 
 Revision ID: d482bb6d1c85
-Revises: a5136b125871
+Revises: f81a7dae218d
 Create Date: 2026-11-29 06:39:11.996107
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "d482bb6d1c85"
-down_revision: str | None = "a5136b125871"
+down_revision: str | None = "f81a7dae218d"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
