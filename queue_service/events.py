@@ -38,6 +38,8 @@ class VisitCalled:
     desk: str
     service: str
     at: datetime
+    language: str | None = None  # the ticket's language, for the spoken announcement
+    recall: bool = False
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,8 @@ def called_payload(event: VisitCalled) -> dict[str, Any]:
         "desk": event.desk,
         "service": event.service,
         "at": iso(event.at),
+        "language": event.language,
+        "recall": event.recall,
         "text": f"Ticket {event.number}, please go to {event.desk}",
     }
 

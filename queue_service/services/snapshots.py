@@ -110,7 +110,7 @@ def _is_open(site: Site, now: datetime) -> bool:
 def _header(session: Session, plan: queue_plan.QueuePlan) -> dict[str, Any]:
     site = plan.site
     return {
-        "site": {"slug": site.slug, "name": site.name},
+        "site": {"slug": site.slug, "name": site.name, "timezone": site.timezone},
         "version": site.version,
         "generated_at": views.iso(plan.now),
         "open": _is_open(site, plan.now),

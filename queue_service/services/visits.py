@@ -175,6 +175,8 @@ def record(
                 desk=visit.desk.name,
                 service=visit.service.name,
                 at=now,
+                language=visit.language,
+                recall=action == Action.RECALL,
             )
         )
     entry = queue_plan.build(session, site, now).planned(visit)

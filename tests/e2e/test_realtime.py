@@ -53,7 +53,11 @@ def test_board_subscription_is_acknowledged_with_the_rest_snapshot(live: LiveSer
     rest = requests.get(f"{live.url}{API}/sites/bootle/board").json()
     assert ack["snapshot"].keys() == rest.keys()
     assert ack["snapshot"]["version"] == rest["version"]
-    assert ack["snapshot"]["site"] == {"slug": "bootle", "name": "Bootle One Stop Shop"}
+    assert ack["snapshot"]["site"] == {
+        "slug": "bootle",
+        "name": "Bootle One Stop Shop",
+        "timezone": "Europe/London",
+    }
 
 
 def test_call_next_pushes_called_and_every_view_one_version_on(live: LiveServer) -> None:
@@ -85,6 +89,7 @@ def test_call_next_pushes_called_and_every_view_one_version_on(live: LiveServer)
         assert announcement["service"] == "Council Tax"
         assert announcement["text"] == "Ticket C001, please go to Desk 1"
         assert announcement["at"] == called.json()["called_at"]
+        assert (announcement["language"], announcement["recall"]) == (None, False)
         pushed = board.next("board")
         assert pushed["version"] == version + 1
         assert [c["number"] for c in pushed["calling"]] == ["C001"]
