@@ -60,7 +60,9 @@ let formatterZone;
 function localTime(value) {
   const timeZone = board?.site.timezone;
   if (formatter === null || formatterZone !== timeZone) {
-    formatter = new Intl.DateTimeFormat(language(), { hour: "2-digit", minute: "2-digit", timeZone });
+    // 24-hour, as UK public notices give times ("en" alone would be the US 12-hour clock).
+    const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone };
+    formatter = new Intl.DateTimeFormat(language(), options);
     formatterZone = timeZone;
   }
   return formatter.format(new Date(value));
