@@ -60,7 +60,8 @@ def recall(uow: UnitOfWork, actor: Actor, visit_id: int) -> dict[str, Any]:
 
     def change(_s: Session, visit: Visit, now: datetime) -> dict[str, Any]:
         visit.called_at = now
-        return {}
+        # The board's recent calls read the desk from the log row, as for a first call.
+        return {"desk": visit.desk.name if visit.desk else None}
 
     return _transition(uow, actor, visit_id, Action.RECALL, change)
 

@@ -169,3 +169,18 @@ def test_events_are_published_after_commit_with_the_new_site_version(
     version = adviser.get("/api/v1/sites/bootle/board").json["version"]
     assert publisher.events[0].version == version
     assert publisher.events[2].number == call["number"]
+
+
+def test_a_recall_is_on_the_boards_recent_calls_with_its_desk(
+    adviser: FlaskClient, clock: ManualClock
+) -> None:
+    desk = desk_id(adviser, "Desk 2")
+    assert adviser.post(f"/api/v1/desks/{desk}/open").status_code == 200
+    vid = adviser.post("/api/v1/sites/bootle/tickets", json={"service": "CT"}).json["id"]
+    assert adviser.post(f"/api/v1/desks/{desk}/call-next").json["id"] == vid
+    clock.advance(seconds=40)
+
+    assert adviser.post(f"/api/v1/visits/{vid}/recall").status_code == 200
+
+    recent = adviser.get("/api/v1/sites/bootle/board").json["recent"]
+    assert [(c["number"], c["desk"]) for c in recent] == [("C001", "Desk 2"), ("C001", "Desk 2")]
