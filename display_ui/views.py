@@ -50,6 +50,7 @@ def _strings() -> dict[str, str]:
         "notice_wait": _("Waits are about {minutes} minutes"),
         "no_appointments": _("No appointments in the next half hour."),
     }
+    strings["announce_languages"] = " ".join(LANGUAGES)
     for code in LANGUAGES:
         with force_locale(code):
             strings[f"announce:{code}"] = _("Ticket {number}, please go to {desk}")

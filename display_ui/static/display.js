@@ -40,7 +40,9 @@ const page = {
   appointments: document.getElementById("appointments"),
 };
 const templates = Object.fromEntries(
-  ["en", "pl", "ar"].map((code) => [code, t(`announce:${code}`)]),
+  t("announce_languages")
+    .split(" ")
+    .map((code) => [code, t(`announce:${code}`)]),
 );
 const announcer = new Announcer(templates);
 
@@ -48,6 +50,7 @@ let board = null;
 let latest = null;
 let lastPushAt = Date.now();
 let downSince = Date.now();
+/** Why the screen cannot show the board (the server refused it), or null. */
 let refusal = null;
 let stale = false;
 let flashTimer = 0;
@@ -109,6 +112,7 @@ function catchUp(snapshot, first) {
 function draw(snapshot) {
   const first = board === null;
   board = snapshot;
+  refusal = null;
   lastPushAt = Date.now();
   document.body.dataset.version = snapshot.version;
   catchUp(snapshot, first);
@@ -134,6 +138,12 @@ function redrawWaits() {
   page.stale.textContent = stale ? t("stale_since", { time: localTime(lastPushAt) }) : "";
 }
 
+/** What the banner says while the screen cannot be trusted. */
+function offlineText() {
+  if (refusal) return t("refused", { reason: refusal });
+  return t("offline_banner", { time: localTime(downSince ?? lastPushAt) });
+}
+
 /** Once a second: the clock, and whether what is on screen can still be called current. */
 function tick() {
   const now = Date.now();
@@ -142,13 +152,12 @@ function tick() {
     refusal !== null ||
     (downSince !== null && now - downSince > OFFLINE_AFTER_MS) ||
     now - lastPushAt > SILENCE_MS;
+  const banner = nowStale ? offlineText() : "";
+  if (page.offline.textContent !== banner) page.offline.textContent = banner;
   if (nowStale === stale) return;
   stale = nowStale;
   document.body.dataset.stale = String(stale);
   page.offline.hidden = !stale;
-  page.offline.textContent = refusal
-    ? t("refused", { reason: refusal })
-    : t("offline_banner", { time: localTime(downSince ?? lastPushAt) });
   redrawWaits();
 }
 
@@ -159,13 +168,20 @@ export const live = connect({
     page.connection.dataset.state = state;
     page.connection.textContent = t(state);
     downSince = state === "live" ? null : (downSince ?? Date.now());
-    refusal = state === "offline" ? (reason ?? t("offline")) : null;
+    if (state === "offline") refusal = reason ?? t("offline");
     tick();
   },
 });
 live.subscribe(
   { site: document.body.dataset.site, view: "board" },
-  { onSnapshot: draw, onCalled: called, onError: (error) => (refusal = error.error) },
+  {
+    onSnapshot: draw,
+    onCalled: called,
+    onError: (error) => {
+      refusal = error.error;
+      tick();
+    },
+  },
 );
 tick();
 setInterval(tick, 1000);

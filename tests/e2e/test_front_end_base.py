@@ -63,6 +63,8 @@ def test_a_paired_display_goes_live_on_a_private_board(
 
     page.goto("/display/southport")
     expect(page.get_by_role("heading", level=1)).to_have_text("This screen is not paired")
+    expect(page.locator("#how-to-pair")).to_be_visible()
+    expect(page.locator("#services, script[src]")).to_have_count(0)  # no board, no script
     page.goto(f"/display/southport?pair={demo_server.token('southport', 'display')}")
 
     expect(page.locator("#connection")).to_have_attribute("data-state", "live")
