@@ -22,6 +22,7 @@ from .realtime import LivePublisher, day_end
 from .rules import periods
 from .rules.calendar import DAYS
 from .rules.permissions import DEVICE_ROLES, STAFF_ROLES, SYSTEM
+from .server import NoDelayHandler
 from .services import accounts, history, reports, site_config, visit_import
 from .services.reports.export import text_table, to_csv
 from .services.uow import UnitOfWork
@@ -230,7 +231,7 @@ def serve(host: str, port: int) -> None:
     app = create_app()
     day_end.start(app)
     click.echo(f"serving on http://{host}:{port}", err=True)
-    socketio.run(app, host=host, port=port, log_output=False)
+    socketio.run(app, host=host, port=port, log_output=False, handler_class=NoDelayHandler)
 
 
 def _send_pushes(app: Flask) -> None:
