@@ -15,6 +15,7 @@ from . import api, db, realtime, web
 from .clock import SystemClock
 from .config import from_environment
 from .passwords import DEFAULT_METHOD, Passwords
+from .services.memo import Memo
 
 DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 64 * 1024,
@@ -35,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["queue_clock"] = app.config.get("CLOCK") or SystemClock()
     app.extensions["queue_passwords"] = Passwords(app.config["PASSWORD_HASH_METHOD"])
+    app.extensions["queue_memo"] = Memo()
     app.extensions["queue_publisher"] = app.config.get("PUBLISHER") or realtime.LivePublisher(app)
     db.init_app(app)
     realtime.init_app(app)

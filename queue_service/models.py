@@ -141,6 +141,23 @@ class Desk(Base):
     )
 
 
+class RotaShift(Base):
+    """A desk's planned hours on one weekday, in the site's local time (the rota)."""
+
+    __tablename__ = "rota_shift"
+    __table_args__ = (Index("ix_rota_shift_site_weekday", "site_id", "weekday"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"))
+    desk_id: Mapped[int] = mapped_column(ForeignKey("desk.id", ondelete="CASCADE"))
+    # 0 = Monday, as datetime.weekday(); minutes after local midnight, end exclusive.
+    weekday: Mapped[int]
+    start_min: Mapped[int]
+    end_min: Mapped[int]
+
+    desk: Mapped[Desk] = relationship()
+
+
 class StaffUser(Base):
     __tablename__ = "staff_user"
 

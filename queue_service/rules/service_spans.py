@@ -30,9 +30,9 @@ class LoggedStep:
     served_service_id: int | None = None
 
 
-def spans(steps: Iterable[LoggedStep]) -> Iterator[tuple[int, float]]:
-    """(service id, seconds served) for each span, as its closing step comes. Steps must be
-    in log order within each visit; visits may be interleaved."""
+def spans(steps: Iterable[LoggedStep]) -> Iterator[tuple[int, datetime, float]]:
+    """(service id, start, seconds served) for each span, as its closing step comes. Steps
+    must be in log order within each visit; visits may be interleaved."""
     started: dict[int, datetime] = {}
     for step in steps:
         if step.action == Action.START:
@@ -40,4 +40,4 @@ def spans(steps: Iterable[LoggedStep]) -> Iterator[tuple[int, float]]:
             continue
         begun = started.pop(step.visit_id, None)
         if begun is not None and step.served_service_id is not None:
-            yield step.served_service_id, (step.at - begun).total_seconds()
+            yield step.served_service_id, begun, (step.at - begun).total_seconds()

@@ -9,16 +9,19 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..errors import Forbidden, Invalid, NotAuthenticated, NotFound
-from ..models import Appointment, Desk, Service, Site, Visit, VisitEvent
+from ..models import Appointment, Desk, RotaShift, Service, Site, Visit, VisitEvent
 from ..rules import day_end
-from ..rules.estimate import DeskState, ServiceTime, service_time_stats
+from ..rules.calendar import local_date, zone
+from ..rules.estimate import DeskState, Shift
 from ..rules.lifecycle import ALLOWED_FROM, Action, Status
 from ..rules.next_visit import CallPolicy, Candidate
 from ..rules.permissions import Actor, Permission, can
+from ..rules.rota import shifts_on
 from ..rules.service_spans import SPAN_ACTIONS, LoggedStep, spans
+from ..rules.service_times import ServiceTime, learn
 
 RECENT_SERVICE_WINDOW = timedelta(days=14)
-RECENT_SERVICE_SAMPLES = 50
+RECENT_SERVICE_SAMPLES = 100
 
 
 def require(actor: Actor, permission: Permission, site_id: int) -> None:
@@ -210,7 +213,8 @@ def desk_states(site: Site, active: list[Visit], started: dict[int, datetime]) -
 
 
 def service_times(session: Session, site: Site, now: datetime) -> dict[int, ServiceTime]:
-    """Per service, the spread of its recent service durations (or its configured default).
+    """Per service, its service-time distribution at this local hour, learned from recent
+    completed visits (or its configured default).
 
     Durations are the spans of the event log (`rules.service_spans`) of the site's most
     recently completed visits, newest first: one query, the visits picked by the
@@ -245,12 +249,43 @@ def service_times(session: Session, site: Site, now: datetime) -> dict[int, Serv
         )
         for visit_id, action, at, left, last_service in session.execute(stmt)
     )
-    durations: dict[int, list[float]] = {}
-    for service_id, seconds in spans(steps):
-        samples = durations.setdefault(service_id, [])
-        if len(samples) < RECENT_SERVICE_SAMPLES:
-            samples.append(seconds)
-    return {
-        s.id: service_time_stats(durations.get(s.id, []), s.default_service_min * 60.0)
-        for s in site.services
-    }
+    tz = zone(site.timezone)
+    samples = (
+        (service_id, started.astimezone(tz).hour, seconds)
+        for service_id, started, seconds in spans(steps)
+    )
+    defaults = {s.id: s.default_service_min * 60.0 for s in site.services}
+    return learn(samples, now.astimezone(tz).hour, defaults)
+
+
+def rota(session: Session, site: Site, now: datetime) -> list[Shift]:
+    """The desks' planned hours today (local), as instants."""
+    rows = session.execute(
+        select(RotaShift.desk_id, RotaShift.weekday, RotaShift.start_min, RotaShift.end_min).where(
+            RotaShift.site_id == site.id
+        )
+    )
+    weekly = [(desk_id, weekday, start, end) for desk_id, weekday, start, end in rows]
+    return shifts_on(local_date(now, site.timezone), site.timezone, weekly)
+
+
+def expected_appointments(session: Session, site: Site, now: datetime) -> list[Candidate]:
+    """Booked appointments still to check in today, as the call rule will see them when they
+    do: arriving on time (negative ids, so they never clash with a visit's)."""
+    stmt = select(Appointment.id, Appointment.service_id, Appointment.scheduled_at).where(
+        Appointment.site_id == site.id,
+        Appointment.status == "booked",
+        Appointment.scheduled_at >= now - timedelta(seconds=site.grace_s),
+        Appointment.scheduled_at < now + timedelta(days=1),
+    )
+    window = timedelta(seconds=site.call_window_s)
+    return [
+        Candidate(
+            visit_id=-appointment_id,
+            service_id=service_id,
+            arrived_at=min(max(scheduled_at - window, now), scheduled_at),
+            scheduled_at=scheduled_at,
+        )
+        for appointment_id, service_id, scheduled_at in session.execute(stmt)
+        if local_date(scheduled_at, site.timezone) == local_date(now, site.timezone)
+    ]

@@ -45,7 +45,7 @@ def board(uow: UnitOfWork, actor: Actor, site_slug: str) -> dict[str, Any]:
         site = queries.site_by_slug(session, site_slug)
         if not site.public_board:
             queries.require(actor, Permission.VIEW_BOARD, site.id)
-        plan = queue_plan.build(session, site, uow.now())
+        plan = queue_plan.build(uow, session, site, uow.now())
         return _board(session, plan)
 
 
@@ -54,7 +54,7 @@ def staff_queue(uow: UnitOfWork, actor: Actor, site_slug: str) -> dict[str, Any]
     with uow.reading() as session:
         site = queries.site_by_slug(session, site_slug)
         queries.require(actor, Permission.VIEW_QUEUE, site.id)
-        plan = queue_plan.build(session, site, uow.now())
+        plan = queue_plan.build(uow, session, site, uow.now())
         return _staff(session, plan)
 
 
@@ -81,7 +81,7 @@ def live(
     every visit still in the queue, since one change moves everybody's place and estimate)."""
     with uow.reading() as session:
         site = queries.site_by_slug(session, site_slug)
-        plan = queue_plan.build(session, site, uow.now())
+        plan = queue_plan.build(uow, session, site, uow.now())
         visits = {v.token: v for v in plan.active} if every_active else {}
         wanted = set(tokens) - visits.keys()
         if wanted:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -17,6 +17,7 @@ from ..events import Event, Publisher, SiteChanged
 from ..models import Site
 from ..passwords import Passwords
 from . import closing
+from .memo import Memo
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -33,12 +34,16 @@ class UnitOfWork:
         clock: Clock,
         publisher: Publisher,
         passwords: Passwords | None = None,
+        memo: Memo | None = None,
     ):
         self._sessions = sessions
         self.clock = clock
         self.passwords = passwords or Passwords()
         self._publisher = publisher
+        self.memo = memo if memo is not None else Memo()
         self._events: list[Event] = []
+        self._after_commit: list[Callable[[], None]] = []
+        self.is_writing = False
         self._committed = False
         self._session: Session | None = None
 
@@ -52,6 +57,7 @@ class UnitOfWork:
             ext["queue_clock"],
             ext["queue_publisher"],
             ext["queue_passwords"],
+            ext["queue_memo"],
         )
 
     @property
@@ -75,7 +81,8 @@ class UnitOfWork:
         yield from self._transaction(write=True)
 
     def _transaction(self, *, write: bool) -> Iterator[Session]:
-        self._events, self._committed = [], False
+        self._events, self._after_commit, self._committed = [], [], False
+        self.is_writing = write
         self._session = self._sessions()
         try:
             if write:
@@ -86,6 +93,9 @@ class UnitOfWork:
                 self._session.rollback()
             self._session.close()
             self._session = None
+        if self._committed:
+            for remember in self._after_commit:
+                remember()
         if self._committed and self._events:
             self._publish()
 
@@ -93,6 +103,10 @@ class UnitOfWork:
         """Commit the open transaction; its events are published once the block closes."""
         self.session.commit()
         self._committed = True
+
+    def after_commit(self, remember: Callable[[], None]) -> None:
+        """Run `remember` (it must not fail) once the open transaction has committed."""
+        self._after_commit.append(remember)
 
     def emit(self, event: Event) -> None:
         """Queue an event for publication after a successful commit."""

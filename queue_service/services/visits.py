@@ -180,8 +180,12 @@ def record(
                 recall=action == Action.RECALL,
             )
         )
-    entry = queue_plan.build(session, site, now).planned(visit)
-    return views.visit_staff(entry)
+    if action in (Action.COMPLETE, Action.TRANSFER):
+        site_id = site.id
+        uow.after_commit(lambda: uow.memo.forget_times(site_id))
+    if visit.status != Status.WAITING:
+        return views.visit_staff(queue_plan.unplanned(visit))
+    return views.visit_staff(queue_plan.build(uow, session, site, now).planned(visit))
 
 
 def _transition(

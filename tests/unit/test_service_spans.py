@@ -22,7 +22,7 @@ def test_a_transferred_visit_counts_each_service_for_its_own_span() -> None:
         LoggedStep(7, Action.START, at(43)),
         LoggedStep(7, Action.COMPLETE, at(53), HOU),
     ]
-    assert list(spans(steps)) == [(CT, 180.0), (HOU, 600.0)]
+    assert list(spans(steps)) == [(CT, at(0), 180.0), (HOU, at(43), 600.0)]
 
 
 def test_visits_may_interleave_and_unknown_or_unopened_spans_are_left_out() -> None:
@@ -33,4 +33,4 @@ def test_visits_may_interleave_and_unknown_or_unopened_spans_are_left_out() -> N
         LoggedStep(3, Action.TRANSFER, at(6), CT),  # transferred before it was ever started
         LoggedStep(1, Action.COMPLETE, at(8), CT),
     ]
-    assert list(spans(steps)) == [(CT, 480.0)]
+    assert list(spans(steps)) == [(CT, at(0), 480.0)]

@@ -1,0 +1,91 @@
+"""What a process remembers between requests to spare the hot path: each site's latest
+forecast (by site version) and its learned service times.
+
+A forecast is remembered only for a committed version, and a version is committed once per
+site (writers are serialised on the site row), so a forecast found under the site's current
+version describes exactly the queue in the database. It ages with the clock: waits shrink by
+the time passed, and after `FORECAST_FRESH_S` it is worked out again. Service times change
+only when visits finish, so they are kept for `TIMES_FRESH_S` per site and local hour, and
+dropped at once when this process completes or transfers a visit there."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from ..rules.estimate import Estimate, Forecast
+from ..rules.service_times import ServiceTime
+
+FORECAST_FRESH_S = 15.0
+TIMES_FRESH_S = 300.0
+
+
+@dataclass(frozen=True)
+class _Remembered:
+    version: int
+    at: datetime
+    forecast: Forecast
+
+
+class Memo:
+    """Per-process memory of forecasts and service times, keyed by site id."""
+
+    def __init__(self) -> None:
+        self._forecasts: dict[int, _Remembered] = {}
+        self._times: dict[int, tuple[datetime, int, dict[int, ServiceTime]]] = {}
+        self._lock = threading.Lock()
+
+    def forecast(self, site_id: int, version: int, now: datetime) -> Forecast | None:
+        """The site's forecast at `version`, aged to `now`, if one is remembered and fresh."""
+        with self._lock:
+            kept = self._forecasts.get(site_id)
+        if kept is None or kept.version != version:
+            return None
+        age = (now - kept.at).total_seconds()
+        if not 0 <= age <= FORECAST_FRESH_S:
+            return None
+        if age == 0:
+            return kept.forecast
+        return Forecast(
+            order=[(c, _aged(e, age)) for c, e in kept.forecast.order],
+            newcomer={s: _aged(e, age) for s, e in kept.forecast.newcomer.items()},
+        )
+
+    def keep_forecast(self, site_id: int, version: int, at: datetime, forecast: Forecast) -> None:
+        """Remember the forecast of a committed version."""
+        with self._lock:
+            kept = self._forecasts.get(site_id)
+            if kept is None or (kept.version, kept.at) <= (version, at):
+                self._forecasts[site_id] = _Remembered(version, at, forecast)
+
+    def times(self, site_id: int, hour: int, now: datetime) -> dict[int, ServiceTime] | None:
+        """The site's service times for local `hour`, if remembered recently."""
+        with self._lock:
+            kept = self._times.get(site_id)
+        if kept is None or kept[1] != hour:
+            return None
+        age = (now - kept[0]).total_seconds()
+        return kept[2] if 0 <= age <= TIMES_FRESH_S else None
+
+    def keep_times(
+        self, site_id: int, hour: int, now: datetime, times: dict[int, ServiceTime]
+    ) -> None:
+        with self._lock:
+            self._times[site_id] = (now, hour, times)
+
+    def forget_times(self, site_id: int) -> None:
+        """A visit finished at the site: its service times are learned afresh."""
+        with self._lock:
+            self._times.pop(site_id, None)
+
+
+def _aged(estimate: Estimate | None, age_s: float) -> Estimate | None:
+    if estimate is None:
+        return None
+    return replace(
+        estimate,
+        wait_s=max(round(estimate.wait_s - age_s), 0),
+        low_s=max(round(estimate.low_s - age_s), 0),
+        high_s=max(round(estimate.high_s - age_s), 0),
+    )
