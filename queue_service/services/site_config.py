@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..errors import Invalid
-from ..models import Desk, Service, Site
-from ..rules.calendar import CalendarError, validate_hours, zone
+from ..models import Desk, RotaShift, Service, Site
+from ..rules.calendar import DAYS, CalendarError, parse_span, validate_hours, zone
 from .uow import UnitOfWork
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -69,9 +69,12 @@ def _load_site(uow: UnitOfWork, session: Session, spec: dict[str, Any]) -> str:
     session.flush()
     services = _load_services(session, site, spec.get("service", []))
     desks = _load_desks(session, site, spec.get("desk", []), services)
-    # A renamed service or a new desk is a change screens must show now, not at the next one.
+    shifts = _load_rota(session, site, spec.get("rota", []), desks)
+    # A renamed service, a new desk or new planned hours is a change screens must show now,
+    # not at the next one.
     uow.touch(site)
-    return f"{slug}: {len(services)} services, {len(desks)} desks"
+    rota = f", {shifts} rota shifts" if shifts else ""
+    return f"{slug}: {len(services)} services, {len(desks)} desks{rota}"
 
 
 def _load_services(session: Session, site: Site, specs: list[dict[str, Any]]) -> dict[str, Service]:
@@ -124,6 +127,38 @@ def _load_desks(
             desk.is_open = False
     session.flush()
     return loaded
+
+
+def _load_rota(
+    session: Session, site: Site, specs: list[dict[str, Any]], desks: dict[str, Desk]
+) -> int:
+    """Replace the site's rota: `[[site.rota]] desk = "Desk 1", days = ["mon", "tue"],
+    hours = "09:00-12:30"` (local time), one table per stretch of planned hours."""
+    session.execute(delete(RotaShift).where(RotaShift.site_id == site.id))
+    count = 0
+    for spec in specs:
+        desk = desks.get(_text(spec, "desk", 60))
+        if desk is None:
+            raise ValueError(f"rota names unknown desk {spec['desk']!r}")
+        span = parse_span(_text(spec, "hours", 11))
+        if span is None:
+            raise ValueError("rota hours must be HH:MM-HH:MM")
+        days = spec.get("days", list(DAYS))
+        if not isinstance(days, list) or not days or any(d not in DAYS for d in days):
+            raise ValueError(f"rota days must be a list of {', '.join(DAYS)}")
+        start, end = (t.hour * 60 + t.minute + (1 if t.second else 0) for t in span)
+        for day in days:
+            session.add(
+                RotaShift(
+                    site_id=site.id,
+                    desk_id=desk.id,
+                    weekday=DAYS.index(day),
+                    start_min=start,
+                    end_min=end,
+                )
+            )
+            count += 1
+    return count
 
 
 def _text(spec: dict[str, Any], key: str, max_length: int) -> str:
