@@ -17,7 +17,7 @@ LANGUAGES := pl ar
 PO_FILES := $(wildcard $(addsuffix /translations/*/LC_MESSAGES/messages.po,$(UI_PACKAGES)))
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test lint format bench install vendor translations messages migration clean
+.PHONY: run test lint format bench bench-estimates install vendor translations messages migration clean
 
 run: $(STAMP) vendor translations
 	$(BIN)/queue-service db upgrade
@@ -44,6 +44,10 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_live.py
 	$(BIN)/python scripts/bench_reports.py
+
+# BENCH_DAYS=2 (say) runs fewer simulated days per scenario for a quicker estimate bench.
+bench-estimates: $(STAMP)
+	$(BIN)/python scripts/bench_estimates.py
 
 install: $(STAMP)
 

@@ -7,12 +7,14 @@ skipped when it cannot connect). All traffic goes to 127.0.0.1.
 from __future__ import annotations
 
 import os
+import random
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -21,6 +23,9 @@ import requests
 from benchlib import machine, ms, percentile, postgres_bench_url, print_table
 from sqlalchemy.engine import make_url
 
+from queue_service.rules.estimate import REPLAYS, DeskState, forecast
+from queue_service.rules.next_visit import CallPolicy, Candidate
+from queue_service.rules.service_times import default_time
 from tests.support.liveserver import LiveServer, reset_database
 
 SITE = "bootle"
@@ -33,6 +38,9 @@ CALL_TICKETS = 200
 CALL_SERVICES = ["GEN", "CT", "HOU"]
 MAX_CALLS_PER_DESK = CALL_TICKETS + 10
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
+LEVELS = (10, 50, 200, 1000)
+LEVEL_SAMPLES = 30
+PAUSE_S = 0.25
 
 server_errors: list[str] = []
 errors_lock = threading.Lock()
@@ -142,7 +150,69 @@ def bench_call_next(server: LiveServer) -> dict[str, float]:
     }
 
 
-def run_database(label: str, url: str, instance_dir: Path) -> list[str] | None:
+def timed(call: Callable[[], requests.Response], what: str, ok: tuple[int, ...]) -> float:
+    t0 = time.perf_counter()
+    response = call()
+    elapsed = time.perf_counter() - t0
+    check(response, what, ok)
+    return elapsed
+
+
+def bench_by_queue_length(server: LiveServer) -> list[list[str]]:
+    """Ticket, board and /healthz latency, one kept-alive client, as the queue grows. Each
+    timed ticket is followed by an untimed pause, so the snapshots it sets off are built
+    before the next request, as between two real customers."""
+    http = server.session(USER)
+    site = check(http.get(f"{server.url}/api/v1/sites/{SITE}"), "GET site", (200,)).json()
+    for desk in site["desks"]:
+        check(http.post(f"{server.url}/api/v1/desks/{desk['id']}/open", json={}), "open", (200,))
+    tickets = f"{server.url}/api/v1/sites/{SITE}/tickets"
+    fillers = [server.session(USER) for _ in range(TICKET_THREADS)]
+    waiting = 0
+    rows = []
+    for level in LEVELS:
+        need = level - waiting
+
+        def fill(h: requests.Session, count: int) -> list[float]:
+            for i in range(count):
+                service = TICKET_SERVICES[i % len(TICKET_SERVICES)]
+                check(h.post(tickets, json={"service": service}), "POST tickets", (201,))
+            return []
+
+        run_parallel(
+            [
+                lambda h=h, n=n: fill(h, n)
+                for h, n in zip(
+                    fillers,
+                    [
+                        need // TICKET_THREADS + (i < need % TICKET_THREADS)
+                        for i in range(TICKET_THREADS)
+                    ],
+                    strict=True,
+                )
+            ]
+        )
+        waiting = level
+        time.sleep(PAUSE_S * 4)
+        health, board, ticket = [], [], []
+        for i in range(LEVEL_SAMPLES):
+            health.append(timed(lambda: http.get(f"{server.url}/healthz"), "healthz", (200,)))
+            board.append(
+                timed(lambda: http.get(f"{server.url}/api/v1/sites/{SITE}/board"), "board", (200,))
+            )
+            service = TICKET_SERVICES[i % len(TICKET_SERVICES)]
+            ticket.append(
+                timed(lambda s=service: http.post(tickets, json={"service": s}), "ticket", (201,))
+            )
+            waiting += 1
+            time.sleep(PAUSE_S)
+        h, b, t = (percentile(x, 50) for x in (health, board, ticket))
+        rows.append([str(level), ms(h), ms(t), ms(b), f"{t / h:.1f}"])
+        print(f"    {level:>5} waiting: healthz {ms(h)} ms, ticket {ms(t)} ms, board {ms(b)} ms")
+    return rows
+
+
+def run_database(label: str, url: str, instance_dir: Path) -> tuple[list[str], list[list[str]]]:
     print(f"\n== {label} ==")
     reset_database(url)
     with LiveServer(url, instance_dir) as server:
@@ -164,6 +234,11 @@ def run_database(label: str, url: str, instance_dir: Path) -> list[str] | None:
             f"    {c['count']} call-next requests (incl. final 204s); "
             f"p50 {ms(c['p50'])} ms, p99 {ms(c['p99'])} ms"
         )
+        print(
+            f"[3] by queue length: one kept-alive client, {LEVEL_SAMPLES} of each request per "
+            f"level, every desk open, {PAUSE_S} s between tickets; medians"
+        )
+        levels = bench_by_queue_length(server)
     return [
         label,
         f"{t['tickets_per_s']:.1f}",
@@ -171,18 +246,53 @@ def run_database(label: str, url: str, instance_dir: Path) -> list[str] | None:
         ms(t["p99"]),
         ms(c["p50"]),
         ms(c["p99"]),
+    ], levels
+
+
+def bench_estimator() -> None:
+    """The estimator alone (a pure function): 50 waiting over five services, 8 busy desks."""
+    now = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    rng = random.Random(1)
+    times = {s: default_time(300 + 120 * s) for s in range(1, 6)}
+    desks = [
+        DeskState(
+            desk_id=i,
+            service_ids=frozenset(rng.sample(range(1, 6), 3)),
+            is_open=True,
+            current_service_id=1 + i % 5,
+            current_started_at=now - timedelta(minutes=i),
+        )
+        for i in range(8)
     ]
+    waiting = [
+        Candidate(i, rng.randint(1, 5), now - timedelta(minutes=50 - i), priority=i % 9 == 0)
+        for i in range(50)
+    ]
+    samples = []
+    for _ in range(30):
+        t0 = time.process_time()
+        forecast(now, desks, waiting, times, CallPolicy())
+        samples.append(time.process_time() - t0)
+    print(
+        f"estimator: 50 waiting, 8 desks, {REPLAYS} replays: median {ms(percentile(samples, 50))}"
+        f" ms of CPU, p90 {ms(percentile(samples, 90))} ms"
+    )
 
 
 def main() -> int:
     print(f"OneStop Queue bench — {machine()}")
+    bench_estimator()
     rows: list[list[str]] = []
+    level_tables: dict[str, list[list[str]]] = {}
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         sqlite_dir = Path(tmp) / "sqlite"
         sqlite_dir.mkdir()
         try:
-            rows.append(run_database("sqlite", f"sqlite:///{sqlite_dir}/bench.db", sqlite_dir))
+            row, level_tables["sqlite"] = run_database(
+                "sqlite", f"sqlite:///{sqlite_dir}/bench.db", sqlite_dir
+            )
+            rows.append(row)
         except RuntimeError as exc:
             print(f"sqlite run failed: {exc}")
 
@@ -195,10 +305,15 @@ def main() -> int:
             pg_dir.mkdir()
             try:
                 print(f"\n(postgresql bench database: {make_url(bench_url).database})")
-                rows.append(run_database("postgresql", bench_url, pg_dir))
+                row, level_tables["postgresql"] = run_database("postgresql", bench_url, pg_dir)
+                rows.append(row)
             except RuntimeError as exc:
                 print(f"postgresql run failed: {exc}")
 
+    for label, levels in level_tables.items():
+        print(f"\n{label}: latency by queue length (median ms, one kept-alive client)")
+        print_table(["waiting", "healthz", "ticket", "board", "ticket/healthz"], levels)
+    print()
     header = [
         "database",
         "tickets/s",

@@ -36,7 +36,7 @@ from datetime import datetime
 from .next_visit import CallPolicy, Candidate, in_appointment_queue
 from .service_times import ServiceTime
 
-REPLAYS = 41
+REPLAYS = 25
 SEED = 20250701
 SHOW_RATE = 0.9
 LOW_PCT, HIGH_PCT = 0.10, 0.90
@@ -99,9 +99,11 @@ def forecast(
     rng = random.Random(SEED)
     starts: list[list[float]] = [[] for _ in waiting]
     newcomer: dict[int, list[float]] = {s: [] for s in times}
+    draw = rng.random
+    pools = [times[c.service_id].samples_s for c in queue.candidates]
     for _ in range(replays):
-        present = [True] * len(waiting) + [rng.random() < SHOW_RATE for _ in expected]
-        durations = [times[c.service_id].draw(rng.random()) for c in queue.candidates]
+        present = [True] * len(waiting) + [draw() < SHOW_RATE for _ in expected]
+        durations = [pool[int(draw() * len(pool))] for pool in pools]
         free_at = [_free_at(now, d, times, rng) for d, _ in hours]
         run = queue.replay(hours, free_at, present, durations, newcomer.keys())
         for i in range(len(waiting)):
@@ -239,8 +241,8 @@ class _Queue:
         starts = [NEVER] * len(self.candidates)
         newcomer: dict[int, float] = {}
         wanted = set(newcomer_services)
-        walk_ins, appointments, by_arrival = self.walk_ins, self.appointments, self.by_arrival
-        rank, arrived, scheduled, window = self.rank, self.arrived, self.scheduled, self.window
+        walk_ins, appointments = self.walk_ins, self.appointments
+        rank, scheduled, window = self.rank, self.scheduled, self.window
         sentinel = self.sentinel
         at_walk_in = [0] * len(self.slot)
         at_appointment = [0] * len(self.slot)
@@ -263,7 +265,7 @@ class _Queue:
                 heapq.heappush(heap, (stretches[w][0], d))
                 continue
             walk_in = appointment = sentinel
-            oldest = next_due = NEVER
+            next_due = NEVER
             for s in slots[d]:
                 queue, p = walk_ins[s], at_walk_in[s]
                 while taken[queue[p]]:
@@ -272,13 +274,6 @@ class _Queue:
                 i = queue[p]
                 if rank[i] < rank[walk_in]:
                     walk_in = i
-                if i != sentinel:
-                    queue, p = by_arrival[s], at_arrival[s]
-                    while taken[queue[p]]:
-                        p += 1
-                    at_arrival[s] = p
-                    if arrived[queue[p]] < oldest:
-                        oldest = arrived[queue[p]]
                 queue, p = appointments[s], at_appointment[s]
                 while taken[queue[p]]:
                     p += 1
@@ -301,7 +296,10 @@ class _Queue:
                 wanted -= desk.service_ids
             chosen = walk_in
             if appointment != sentinel and (
-                walk_in == sentinel or not self._walk_in_first(t, oldest, appointment)
+                walk_in == sentinel
+                or not self._walk_in_first(
+                    t, self._oldest(slots[d], at_arrival, taken), appointment
+                )
             ):
                 chosen = appointment
             if chosen != sentinel:
@@ -313,6 +311,18 @@ class _Queue:
         for s in wanted:
             newcomer[s] = NEVER
         return _Run(starts=starts, newcomer=newcomer)
+
+    def _oldest(self, slots: list[int], at_arrival: list[int], taken: list[bool]) -> float:
+        """The earliest arrival among the walk-ins waiting for these services (the breach
+        check of rule 6 needs it only when an appointment is due)."""
+        oldest = NEVER
+        for s in slots:
+            queue, p = self.by_arrival[s], at_arrival[s]
+            while taken[queue[p]]:
+                p += 1
+            at_arrival[s] = p
+            oldest = min(oldest, self.arrived[queue[p]])
+        return oldest
 
     def _walk_in_first(self, t: float, oldest: float, appointment: int) -> bool:
         """Rule 6 of next_visit: the head walk-in goes before a due appointment only when

@@ -13,12 +13,16 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from ..rules.estimate import Estimate, Forecast
 from ..rules.service_times import ServiceTime
 
 FORECAST_FRESH_S = 15.0
 TIMES_FRESH_S = 300.0
+# The public board of a version is built once (by the push after the change) and served to
+# every GET for a few seconds; it says when it was generated.
+BOARD_FRESH_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class Memo:
     def __init__(self) -> None:
         self._forecasts: dict[int, _Remembered] = {}
         self._times: dict[int, tuple[datetime, int, dict[int, ServiceTime]]] = {}
+        self._boards: dict[int, tuple[int, datetime, dict[str, Any]]] = {}
         self._lock = threading.Lock()
 
     def forecast(self, site_id: int, version: int, now: datetime) -> Forecast | None:
@@ -58,6 +63,19 @@ class Memo:
             kept = self._forecasts.get(site_id)
             if kept is None or (kept.version, kept.at) <= (version, at):
                 self._forecasts[site_id] = _Remembered(version, at, forecast)
+
+    def board(self, site_id: int, version: int, now: datetime) -> dict[str, Any] | None:
+        """The public board built for `version`, if built in the last few seconds."""
+        with self._lock:
+            kept = self._boards.get(site_id)
+        if kept is None or kept[0] != version:
+            return None
+        return kept[2] if 0 <= (now - kept[1]).total_seconds() <= BOARD_FRESH_S else None
+
+    def keep_board(self, site_id: int, version: int, at: datetime, board: dict[str, Any]) -> None:
+        """Remember a committed version's public board (never changed after this)."""
+        with self._lock:
+            self._boards[site_id] = (version, at, board)
 
     def times(self, site_id: int, hour: int, now: datetime) -> dict[int, ServiceTime] | None:
         """The site's service times for local `hour`, if remembered recently."""

@@ -45,8 +45,13 @@ def board(uow: UnitOfWork, actor: Actor, site_slug: str) -> dict[str, Any]:
         site = queries.site_by_slug(session, site_slug)
         if not site.public_board:
             queries.require(actor, Permission.VIEW_BOARD, site.id)
-        plan = queue_plan.build(uow, session, site, uow.now())
-        return _board(session, plan)
+        now = uow.now()
+        if (kept := uow.memo.board(site.id, site.version, now)) is not None:
+            return kept
+        plan = queue_plan.build(uow, session, site, now)
+        snapshot = _board(session, plan)
+        uow.memo.keep_board(site.id, site.version, now, snapshot)
+        return snapshot
 
 
 def staff_queue(uow: UnitOfWork, actor: Actor, site_slug: str) -> dict[str, Any]:
@@ -86,9 +91,11 @@ def live(
         wanted = set(tokens) - visits.keys()
         if wanted:
             visits.update((v.token, v) for v in queries.visits_by_token(session, site.id, wanted))
+        board = _board(session, plan)
+        uow.memo.keep_board(site.id, site.version, plan.now, board)
         return LivePush(
             site_slug=site.slug,
-            board=_board(session, plan),
+            board=board,
             staff=_staff(session, plan),
             tickets={token: ticket_view(plan, v) for token, v in visits.items()},
         )

@@ -54,6 +54,7 @@ class Row:
     scheduled_at: datetime | None = None
     reference: str | None = None
     visit_id: int | None = None
+    desk: str | None = None
     service_s: float | None = None
     arrived_at: datetime | None = None
     estimate: tuple[int | None, int | None, int | None] = (None, None, None)
@@ -264,6 +265,7 @@ def _call_free_desks(day: _Day) -> None:
             continue
         row = day.by_visit[body["id"]]
         row.called_at = now
+        row.desk = spec.name
         day.busy[spec.name] = body["id"]
         _schedule(day, now + timedelta(seconds=day.scenario.settings.walk_s), START, spec.name)
 
