@@ -24,7 +24,7 @@ from .rules import periods
 from .rules.calendar import DAYS
 from .rules.permissions import DEVICE_ROLES, STAFF_ROLES, SYSTEM
 from .server import NoDelayHandler
-from .services import accounts, history, reports, site_config, visit_import
+from .services import accounts, history, reports, site_config, staffing, visit_import
 from .services.reports.export import text_table, to_csv
 from .services.uow import UnitOfWork
 from .simulation import runner, scenario
@@ -267,6 +267,27 @@ def simulate(scenario_file: Path, out: Path, seed: int) -> None:
         writer.writerow(runner.COLUMNS)
         writer.writerows(runner.csv_rows(rows, day.timezone))
     click.echo(f"{len(rows)} visits written to {out}")
+
+
+@cli.command(name="plan")
+@click.option("--site", "site_slug", required=True)
+@click.option("--weekday", required=True, type=click.Choice(DAYS))
+def plan_staffing(site_slug: str, weekday: str) -> None:
+    """Desks needed per hour on a weekday: Erlang C, checked on past days by the simulator."""
+    app = create_app()
+    result = staffing.plan(UnitOfWork.for_app(app), SYSTEM, site_slug, weekday)
+    click.echo(
+        f"{result['site']} on {weekday}: {result['days']} past day(s), mean service "
+        f"{result['mean_service_s'] / 60:.1f} min; aim {result['share']:.0%} started within "
+        f"{result['target_s'] // 60} min; simulated on {', '.join(result['simulated_days']) or '-'}"
+    )
+    click.echo("hour   arrivals/day  Erlang C  desks  simulated within target")
+    for hour in result["hours"]:
+        share = hour["simulated_within_target"]
+        click.echo(
+            f"{hour['hour']}  {hour['arrivals_per_day']:>12}  {hour['erlang_c_desks']:>8}  "
+            f"{hour['desks']:>5}  {'-' if share is None else f'{share:.0%}'}"
+        )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import auth, desks, errors, health, openapi, reports, sites, tickets, validation, visits
+from . import (
+    auth,
+    desks,
+    errors,
+    health,
+    openapi,
+    reports,
+    sites,
+    staffing,
+    tickets,
+    validation,
+    visits,
+)
 
 PREFIX = "/api/v1"
 
@@ -14,5 +26,5 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     app.before_request(validation.check_path)
     app.register_blueprint(health.bp)
-    for module in (auth, sites, tickets, visits, desks, reports, openapi):
+    for module in (auth, sites, tickets, visits, desks, reports, staffing, openapi):
         app.register_blueprint(module.bp, url_prefix=PREFIX)

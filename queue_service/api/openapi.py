@@ -254,6 +254,20 @@ PATHS: dict[str, dict[str, Any]] = {
             params=("IdempotencyKey",),
         )
     },
+    "/reports/staffing": {
+        "get": {
+            **_op(
+                "Desks needed per hour of a weekday (manager): Erlang C, checked by simulating "
+                "that weekday's past days; `?site=SLUG&weekday=tue`",
+                OBJECT,
+                errors=("401", "403", "404", "422"),
+            ),
+            "parameters": [
+                {"name": name, "in": "query", "required": True, "schema": STRING}
+                for name in ("site", "weekday")
+            ],
+        }
+    },
     "/openapi.json": {"get": _op("This document", OBJECT, errors=())},
 }
 REPORTS = {

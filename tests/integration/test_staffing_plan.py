@@ -1,0 +1,57 @@
+"""The staffing planner over HTTP: history of past Tuesdays in, desks per hour out."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from queue_service.clock import ManualClock
+from queue_service.rules.permissions import SYSTEM
+from queue_service.services import desks, tickets, visits
+from tests.conftest import TUESDAY_MORNING, signed_in, uow_for
+
+
+def _busy_morning(app: Flask, clock: ManualClock) -> None:
+    """Last Tuesday 09:00-10:00 (GMT): twelve Council Tax visits, served one desk at a time."""
+    uow = uow_for(app)
+    clock.set(TUESDAY_MORNING - timedelta(days=7, hours=1, minutes=30))
+    desk = 1
+    desks.open_desk(uow, SYSTEM, desk)
+    for _ in range(12):
+        tickets.issue_ticket(uow, SYSTEM, "bootle", tickets.TicketRequest(service="CT"))
+        clock.advance(minutes=5)
+    for _ in range(12):
+        called, _ = desks.call_next(uow, SYSTEM, desk)
+        assert called is not None
+        visits.start(uow, SYSTEM, called["id"])
+        clock.advance(minutes=8)
+        visits.complete(uow, SYSTEM, called["id"])
+    clock.set(TUESDAY_MORNING)
+
+
+def test_the_plan_puts_desks_where_the_arrivals_were_and_checks_them(
+    app: Flask, clock: ManualClock
+) -> None:
+    _busy_morning(app, clock)
+    manager = signed_in(app, "bootle-manager")
+    response = manager.get("/api/v1/reports/staffing?site=bootle&weekday=tue")
+    assert response.status_code == 200, response.json
+    plan = response.json
+    assert plan["days"] == 1 and plan["mean_service_s"] == 480
+    hours = {h["hour"]: h for h in plan["hours"]}
+    nine = hours["09:00"]
+    assert nine["arrivals_per_day"] == 12 and nine["erlang_c_desks"] >= 2
+    assert nine["desks"] >= nine["erlang_c_desks"]
+    assert nine["simulated_within_target"] >= 0.9
+    assert hours["15:00"]["desks"] == 0 and hours["15:00"]["simulated_within_target"] is None
+
+
+def test_the_plan_is_for_managers_and_needs_a_weekday(app: Flask, adviser: FlaskClient) -> None:
+    assert adviser.get("/api/v1/reports/staffing?site=bootle&weekday=tue").status_code == 403
+    manager = signed_in(app, "bootle-manager")
+    bad = manager.get("/api/v1/reports/staffing?site=bootle&weekday=someday")
+    assert bad.status_code == 422 and bad.json["error"]["fields"] == {"weekday": "unknown"}
+    missing = manager.get("/api/v1/reports/staffing?site=bootle")
+    assert missing.status_code == 422 and missing.json["error"]["fields"] == {"weekday": "required"}
