@@ -13,9 +13,10 @@ How it works:
   when due, as they will.
 * The replay is near-linear: the queue is sorted once per service, in walk-in and appointment
   order, and a desk looks only at the heads of its services' queues.
-* `REPLAYS` replays with one fixed seed give each waiting visit a sample of start times; the
-  estimate is their median and the range their 10th to 90th percentiles. A fixed seed makes
-  the same queue give the same figures, so screens do not flicker between pushes.
+* `REPLAYS` replays (fewer for a queue longer than 100) with one fixed seed give each waiting
+  visit a sample of start times; the estimate is their median and the range their 10th to
+  90th percentiles. A fixed seed makes the same queue give the same figures, so screens do
+  not flicker between pushes.
 * A newcomer's estimate per service (what a walk-in would be told now) needs no replay of its
   own: it would be called the first time a desk serving that service is free and has nobody
   else to call, so each replay notes that instant without letting it change the replay.
@@ -37,6 +38,10 @@ from .next_visit import CallPolicy, Candidate, in_appointment_queue
 from .service_times import ServiceTime
 
 REPLAYS = 25
+# Past this many waiting, fewer replays: a long queue's far end needs less precision than
+# the screens need speed (the replays' cost grows with the queue).
+REPLAY_BUDGET = 2500
+MIN_REPLAYS = 9
 SEED = 20250701
 SHOW_RATE = 0.9
 LOW_PCT, HIGH_PCT = 0.10, 0.90
@@ -91,9 +96,11 @@ def forecast(
     *,
     rota: Sequence[Shift] = (),
     expected: Sequence[Candidate] = (),
-    replays: int = REPLAYS,
+    replays: int | None = None,
 ) -> Forecast:
     """Estimates for the waiting visits and for a newcomer to each service."""
+    if replays is None:
+        replays = max(MIN_REPLAYS, min(REPLAYS, REPLAY_BUDGET // max(len(waiting), 1)))
     queue = _Queue(now, [*waiting, *expected], policy)
     hours = _desk_hours(now, desks, rota)
     rng = random.Random(SEED)
