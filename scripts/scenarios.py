@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-import math
 import random
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from queue_service.rules.service_times import lognormal
 
 TZ = ZoneInfo("Europe/London")
 OPEN, CLOSE = time(9, 0), time(17, 0)
@@ -43,9 +44,8 @@ def iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def lognormal(rng: random.Random, mean: float, cv: float) -> float:
-    sigma = math.sqrt(math.log1p(cv * cv))
-    return rng.lognormvariate(math.log(mean) - sigma * sigma / 2, sigma)
+def drawn(rng: random.Random, mean: float, cv: float) -> float:
+    return rng.lognormvariate(*lognormal(mean, cv))
 
 
 def _history(
@@ -162,7 +162,7 @@ def council_day(seed: int, day: date) -> dict[str, Any]:
                 "id": f"w{n}",
                 "service": code,
                 "priority": rng.random() < 0.05,
-                "service_s": max(30, round(lognormal(rng, COUNCIL_SERVICES[code], SERVICE_CV))),
+                "service_s": max(30, round(drawn(rng, COUNCIL_SERVICES[code], SERVICE_CV))),
             }
         )
     # Appointments: a third of the day's visits, booked on quarter hours, checked in early
@@ -189,7 +189,7 @@ def council_day(seed: int, day: date) -> dict[str, Any]:
                 "at": iso(max(arrive, at(day, OPEN))),
                 "type": "check_in",
                 "id": ref,
-                "service_s": max(30, round(lognormal(rng, COUNCIL_SERVICES[code], SERVICE_CV))),
+                "service_s": max(30, round(drawn(rng, COUNCIL_SERVICES[code], SERVICE_CV))),
             }
         )
     events.sort(key=lambda e: (e["at"], e["type"] != "book"))
@@ -205,9 +205,7 @@ def council_day(seed: int, day: date) -> dict[str, Any]:
         },
         "settings": {"call_window_s": 120, "late_grace_s": 600, "walk_s": 0},
         "rota": _council_rota(day),
-        "history": _history(
-            rng, day, COUNCIL_SERVICES, lambda m: lognormal(rng, m, SERVICE_CV), 60
-        ),
+        "history": _history(rng, day, COUNCIL_SERVICES, lambda m: drawn(rng, m, SERVICE_CV), 60),
         "events": events,
     }
 

@@ -49,11 +49,15 @@ class ServiceTime:
         return self.samples_s[first + int(u * longer)] - elapsed_s
 
 
+def lognormal(mean_s: float, cv: float = DEFAULT_CV) -> tuple[float, float]:
+    """The (mu, sigma) of the lognormal with this mean and coefficient of variation."""
+    sigma = math.sqrt(math.log1p(cv * cv))
+    return math.log(mean_s) - sigma * sigma / 2, sigma
+
+
 def default_time(mean_s: float, cv: float = DEFAULT_CV) -> ServiceTime:
     """A lognormal with the given mean, as `DEFAULT_POINTS` evenly spaced quantiles."""
-    sigma = math.sqrt(math.log1p(cv * cv))
-    mu = math.log(mean_s) - sigma * sigma / 2
-    normal = NormalDist(mu, sigma)
+    normal = NormalDist(*lognormal(mean_s, cv))
     points = [math.exp(normal.inv_cdf((i + 0.5) / DEFAULT_POINTS)) for i in range(DEFAULT_POINTS)]
     # Evenly spaced quantiles miss a little of the long tail: scale them back to the mean.
     scale = mean_s * DEFAULT_POINTS / math.fsum(points)

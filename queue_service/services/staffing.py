@@ -135,11 +135,15 @@ def _plan(
                 "arrivals_per_day": round(arrivals[h], 1),
                 "erlang_c_desks": first_cut[h],
                 "desks": desks[h],
-                "simulated_within_target": None if within.get(h) is None else round(within[h], 3),
+                "simulated_within_target": _rounded(within.get(h)),
             }
             for h in hours
         ],
     }
+
+
+def _rounded(share: float | None) -> float | None:
+    return None if share is None else round(share, 3)
 
 
 def _simulated_share(

@@ -15,7 +15,7 @@ events are processed in one fixed order, so the same scenario and seed give the 
 from __future__ import annotations
 
 import heapq
-import math
+from collections.abc import Sequence
 import random
 import tempfile
 from dataclasses import dataclass, field
@@ -34,7 +34,7 @@ from ..models import RotaShift, Site, Visit, VisitEvent
 from ..rules.calendar import local_date, zone
 from ..rules.lifecycle import Action, Status
 from ..rules.permissions import SYSTEM
-from ..rules.service_times import DEFAULT_CV
+from ..rules.service_times import lognormal
 from ..services import appointments, desks, site_config, tickets, visits
 from ..services.uow import UnitOfWork
 from .scenario import Event, Scenario, ScenarioError
@@ -74,7 +74,7 @@ class Row:
 class _Silent:
     """Nobody watches a simulated site's screens."""
 
-    def publish(self, events: list[DomainEvent]) -> None:
+    def publish(self, events: Sequence[DomainEvent]) -> None:
         del events
 
 
@@ -250,8 +250,7 @@ def _arrived(day: _Day, row: Row, body: dict[str, Any], event: Event) -> None:
 def _drawn_service_s(day: _Day, code: str) -> float:
     """A service time for a visit whose event gave none: lognormal around the default."""
     mean = next(s.default_service_s for s in day.scenario.services if s.code == code)
-    sigma = math.sqrt(math.log1p(DEFAULT_CV**2))
-    return round(day.rng.lognormvariate(math.log(mean) - sigma * sigma / 2, sigma))
+    return round(day.rng.lognormvariate(*lognormal(mean)))
 
 
 def _call_free_desks(day: _Day) -> None:
