@@ -15,9 +15,9 @@ events are processed in one fixed order, so the same scenario and seed give the 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
 import random
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
