@@ -5,7 +5,7 @@ layer and call rule on a virtual clock. For every visit that was served, the est
 showed at arrival is compared with the actual wait (start of service minus arrival), beside
 three baselines worked out from the state of the site at that arrival:
 
-* naive: place in its service's queue * that service's mean service time / open desks serving it
+* naive: place in the site's queue * the site's mean service time / open desks (one queue)
 * LES: the wait of the last visit of that service to enter service
 * QL (Ibrahim & Whitt): (k + 1) / (s·μ), k waiting ahead for the service, s desks serving it
 
@@ -14,7 +14,7 @@ floor is the best any estimator can do: an arrival that finds all s desks busy a
 waits Erlang(k + 1, s·μ), whose median is the best point estimate; one that finds a desk free
 waits nothing.
 
-BENCH_DAYS (default 4) sets how many days of each scenario are run (in two processes).
+BENCH_DAYS (default 3) sets how many days of each scenario are run (in two processes).
 """
 
 from __future__ import annotations
@@ -72,6 +72,9 @@ def cases(day: scenario.Scenario, rows: list[runner.Row], with_floor: bool) -> l
         )
         for code in {p.service for p in day.history}
     }
+    site_mean = statistics.fmean(
+        (p.completed_at - p.service_started_at).total_seconds() for p in day.history
+    )
     serving = {d.name: set(d.services) for d in day.desks}
     open_at = _desk_hours(day)
     served = [r for r in rows if r.arrived_at and r.service_started_at]
@@ -81,8 +84,11 @@ def cases(day: scenario.Scenario, rows: list[runner.Row], with_floor: bool) -> l
         t = row.arrived_at
         desks = [d for d, spans in open_at.items() if row.service in serving[d] and _in(t, spans)]
         s = max(len(desks), 1)
-        same = [r for r in served if r.service == row.service and r is not row]
+        arrived = [r for r in rows if r.arrived_at and r is not row]
+        same = [r for r in arrived if r.service == row.service]
         ahead = sum(1 for r in same if _waiting_at(r, t, before=row))
+        ahead_at_site = sum(1 for r in arrived if _waiting_at(r, t, before=row))
+        open_desks = max(sum(1 for spans in open_at.values() if _in(t, spans)), 1)
         taken = {
             r.desk
             for r in rows
@@ -97,7 +103,7 @@ def cases(day: scenario.Scenario, rows: list[runner.Row], with_floor: bool) -> l
             Case(
                 actual_s=(row.service_started_at - t).total_seconds(),
                 ours=_ours(row),
-                naive=0.0 if at_once else (ahead + 1) * mean / s,
+                naive=0.0 if at_once else (ahead_at_site + 1) * site_mean / open_desks,
                 les=0.0 if at_once else les,
                 ql=0.0 if at_once else (ahead + 1) * mean / s,
                 floor=(
@@ -212,7 +218,7 @@ def report(title: str, cases: list[Case], with_floor: bool) -> dict[str, float]:
 
 
 def main() -> int:
-    days = int(os.environ.get("BENCH_DAYS", "4"))
+    days = int(os.environ.get("BENCH_DAYS", "3"))
     print(f"OneStop Queue estimate bench — {machine()}; {days} days per scenario")
     started = time.perf_counter()
     jobs = [("mmc", i) for i in range(days)] + [("council", i) for i in range(days)]
