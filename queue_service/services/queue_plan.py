@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -19,7 +20,10 @@ from ..rules.lifecycle import Status
 from ..rules.next_visit import CallPolicy
 from ..rules.service_times import ServiceTime
 from . import queries
-from .uow import UnitOfWork
+
+if TYPE_CHECKING:
+    # Only for annotations: the unit of work closes ended days, whose views use this module.
+    from .uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -43,12 +47,13 @@ class QueuePlan:
     # The site's last day-end: what happened before it belongs to a day that has ended.
     day_began: datetime
 
+    def __post_init__(self) -> None:
+        # Pushes look up every queued visit: by id, not by scanning the queue each time.
+        self._by_id = {entry.visit.id: entry for entry in self.waiting}
+
     def planned(self, visit: Visit) -> PlannedVisit:
         """The plan's entry for a visit; called and served visits have no estimate."""
-        for entry in self.waiting:
-            if entry.visit.id == visit.id:
-                return entry
-        return unplanned(visit)
+        return self._by_id.get(visit.id) or unplanned(visit)
 
     def new_arrival_estimate(self, service_id: int) -> Estimate | None:
         """What a walk-in for the service would be told if they took a ticket now."""
