@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from ..errors import Invalid
 from ..services import staffing
 from .context import actor, uow
+from .validation import UNSTORABLE, storable
 
 bp = Blueprint("staffing", __name__)
 
@@ -19,4 +20,6 @@ def staffing_plan() -> ResponseReturnValue:
     missing = {name: "required" for name in ("site", "weekday") if not request.args.get(name)}
     if missing or site is None or weekday is None:
         raise Invalid(f"{' and '.join(missing)} required", fields=missing)
+    if not storable(site):
+        raise Invalid("the site holds characters that are not allowed", fields={"site": UNSTORABLE})
     return staffing.plan(uow(), actor(), site, weekday.lower())

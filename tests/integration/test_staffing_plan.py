@@ -55,3 +55,6 @@ def test_the_plan_is_for_managers_and_needs_a_weekday(app: Flask, adviser: Flask
     assert bad.status_code == 422 and bad.json["error"]["fields"] == {"weekday": "unknown"}
     missing = manager.get("/api/v1/reports/staffing?site=bootle")
     assert missing.status_code == 422 and missing.json["error"]["fields"] == {"weekday": "required"}
+    nul = manager.get("/api/v1/reports/staffing?site=boo%00tle&weekday=tue")
+    assert nul.status_code == 422 and "site" in nul.json["error"]["fields"]
+    assert manager.get("/api/v1/reports/staffing?site=nowhere&weekday=tue").status_code == 404
