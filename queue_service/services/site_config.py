@@ -146,7 +146,7 @@ def _load_rota(
         days = spec.get("days", list(DAYS))
         if not isinstance(days, list) or not days or any(d not in DAYS for d in days):
             raise ValueError(f"rota days must be a list of {', '.join(DAYS)}")
-        start, end = (t.hour * 60 + t.minute + (1 if t.second else 0) for t in span)
+        start, end = (int(t.total_seconds()) // 60 for t in span)
         for day in days:
             session.add(
                 RotaShift(

@@ -80,9 +80,9 @@ def _hours(site: Site, weekday: str) -> list[int]:
     span = parse_span(site.opening_hours.get(weekday, "closed"))
     if span is None:
         return []
-    opens, closes = span
-    last = closes.hour if closes.minute or closes.second else closes.hour - 1
-    return list(range(opens.hour, last + 1))
+    opens, closes = (int(t.total_seconds()) for t in span)
+    # Every hour the site is open in, even in part.
+    return list(range(opens // 3600, -(-closes // 3600)))
 
 
 def _plan(
