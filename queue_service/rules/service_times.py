@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 MIN_SAMPLES = 8
+# The time of day is used only with this many samples from around it: a distribution's tail
+# (what a visit already in service draws from) needs them more than it needs the hour.
+MIN_HOUR_SAMPLES = 40
 # Enough to describe a service at one time of day.
 MAX_SAMPLES = 200
 # Samples within this many hours of the hour asked about count as "that time of day".
@@ -82,7 +85,9 @@ def learn(
         _keep(every, service_id, duration_s)
     result = {}
     for service_id, default_s in defaults_s.items():
-        chosen = _enough(near.get(service_id)) or _enough(every.get(service_id))
+        chosen = _enough(near.get(service_id), MIN_HOUR_SAMPLES) or _enough(
+            every.get(service_id), MIN_SAMPLES
+        )
         result[service_id] = (
             ServiceTime(tuple(sorted(chosen))) if chosen else default_time(default_s)
         )
@@ -95,5 +100,5 @@ def _keep(bucket: dict[int, list[float]], service_id: int, duration_s: float) ->
         kept.append(duration_s)
 
 
-def _enough(samples: Sequence[float] | None) -> Sequence[float] | None:
-    return samples if samples is not None and len(samples) >= MIN_SAMPLES else None
+def _enough(samples: Sequence[float] | None, least: int) -> Sequence[float] | None:
+    return samples if samples is not None and len(samples) >= least else None

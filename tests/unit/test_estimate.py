@@ -155,11 +155,13 @@ def test_the_replay_calls_in_the_order_the_call_rule_gives(seed: int) -> None:
 
 
 def test_service_times_are_learned_by_time_of_day_then_by_service_then_defaulted() -> None:
-    morning = [(1, 9, 100.0)] * 10
+    morning = [(1, 9, 100.0)] * 40
     afternoon = [(1, 14, 900.0)] * 10
     learned = learn(morning + afternoon + [(2, 9, 50.0)], 9, {1: 600.0, 2: 300.0, 3: 60.0})
-    assert learned[1].samples_s == (100.0,) * 10
-    assert learn(morning, 16, {1: 600.0})[1].samples_s == (100.0,) * 10
+    assert learned[1].samples_s == (100.0,) * 40
+    assert learn(morning, 16, {1: 600.0})[1].samples_s == (100.0,) * 40
+    # Too few from around the hour: every sample of the service.
+    assert len(learn(morning[:20] + afternoon, 9, {1: 600.0})[1].samples_s) == 30
     assert round(learned[2].mean_s) == 300 and round(learned[3].mean_s) == 60
 
 
