@@ -10,6 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from queue_service.clock import ManualClock
+from queue_service.rules.service_times import MIN_SAMPLES
 from tests.conftest import desk_id
 
 API = "/api/v1"
@@ -56,10 +57,11 @@ def served_for_council_tax_then_housing(
         ("CT", "Desk 1", 3),
     ],
 )
-def test_five_transfers_count_each_service_for_its_own_time(
+def test_transfers_count_each_service_for_its_own_time(
     adviser: FlaskClient, clock: ManualClock, service: str, desk: str, expected_min: int
 ) -> None:
-    for _ in range(5):
+    # Enough samples for the estimator to use them rather than the service's default.
+    for _ in range(MIN_SAMPLES):
         served_for_council_tax_then_housing(adviser, clock, housing_min=10)
     assert adviser.post(f"{API}/desks/{desk_id(adviser, desk)}/open").status_code == 200
 
@@ -73,7 +75,7 @@ def test_five_transfers_count_each_service_for_its_own_time(
 def test_a_transferred_visit_at_a_desk_is_expected_to_finish_its_new_service(
     adviser: FlaskClient, clock: ManualClock
 ) -> None:
-    for _ in range(5):
+    for _ in range(MIN_SAMPLES):
         housing = ticket(adviser, "HOU")
         act(adviser, housing["id"], "call", desk=desk_id(adviser, "Desk 3"))
         act(adviser, housing["id"], "start")
