@@ -31,7 +31,7 @@ from ..db import make_engine, make_session_factory, upgrade
 from ..errors import QueueError
 from ..events import Event as DomainEvent
 from ..models import RotaShift, Site, Visit, VisitEvent
-from ..rules.calendar import local_date, zone
+from ..rules.calendar import local_date, local_hour, zone
 from ..rules.lifecycle import Action, Status
 from ..rules.permissions import SYSTEM
 from ..rules.service_times import lognormal
@@ -184,6 +184,7 @@ def _add_history(session: Session, site: Site, scenario: Scenario) -> None:
             kind="walk_in",
             status=Status.DONE,
             local_date=day,
+            local_hour=local_hour(past.arrived_at, site.timezone),
             number_prefix=service.prefix,
             number_seq=seq,
             needs=[],

@@ -1,7 +1,7 @@
 """rota: planned desk hours per weekday
 
 Revision ID: 24792124d227
-Revises: f81a7dae218d
+Revises: d482bb6d1c85
 Create Date: 2026-11-29 06:45:22.829086
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "24792124d227"
-down_revision: str | None = "f81a7dae218d"
+down_revision: str | None = "d482bb6d1c85"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
