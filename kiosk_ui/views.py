@@ -1,4 +1,7 @@
-"""The kiosk pages: a paired kiosk device only (queue_service.web.pairing)."""
+"""The kiosk page at /kiosk/<site>: a paired kiosk device only (queue_service.web.pairing).
+
+One page with several screens (start, extra help, check-in, ticket, message) that kiosk.js
+shows one at a time; every word it needs is translated here and handed over as `strings`."""
 
 from __future__ import annotations
 
@@ -14,20 +17,89 @@ bp = Blueprint(
     "kiosk", __name__, url_prefix="/kiosk", template_folder="templates", static_folder="static"
 )
 
+# Services with a drawn icon (kiosk_ui/static/icons/<code>.svg); others get the general one.
+ICONS = frozenset({"ct", "ben", "hou", "bbp", "taxi", "gen"})
+# How long a finished screen stays before the kiosk goes back to the start, and how long
+# before that it warns (WCAG 2.2.1: the customer may ask for more time).
+SCREEN_TIMEOUT_S = 30
+WARNING_S = 10
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def needs() -> dict[str, str]:
+    """The extra help a customer may ask for: the code the API records, and its words."""
+    return {
+        "wheelchair": _("Wheelchair access"),
+        "hearing_loop": _("Hearing loop"),
+        "interpreter": _("An interpreter"),
+        "digital_help": _("Help with online services"),
+    }
+
+
+def day_names() -> dict[str, str]:
+    return {
+        "mon": _("Monday"),
+        "tue": _("Tuesday"),
+        "wed": _("Wednesday"),
+        "thu": _("Thursday"),
+        "fri": _("Friday"),
+        "sat": _("Saturday"),
+        "sun": _("Sunday"),
+    }
+
+
+def kiosk_strings() -> dict[str, str]:
+    """What kiosk.js says, in the page's language."""
+    return {
+        "issuing": _("Getting your ticket…"),
+        "ahead_none": _("You are next."),
+        "ahead_one": _("1 person is ahead of you."),
+        "ahead_many": _("{count} people are ahead of you."),
+        "estimate": _("Your wait is about {low}–{high} minutes."),
+        "estimate_same": _("Your wait is about {minutes} minutes."),
+        "no_estimate": _("We can't estimate your wait yet."),
+        "closed": _("Sorry, we are closed now. No tickets can be issued."),
+        "failed": _("Sorry, no ticket was issued. Please see reception."),
+        "checking_in": _("Checking you in…"),
+        "checked_in": _("You are checked in. Your appointment is at {time}."),
+        "early": _("Your appointment is at {time}. Please take a seat; we'll call you at your time."),
+        "late": _(
+            "Your appointment was at {time}, more than {grace} minutes ago. We have added you "
+            "to the queue for customers without an appointment; we'll call you as soon as we can."
+        ),
+        "unknown": _("We could not find the booking reference {reference}. Please check it."),
+        "not_today": _("The booking {reference} is for another day."),
+        "already": _("The booking {reference} has already checked in."),
+        "cancelled": _("The booking {reference} was cancelled."),
+        "countdown": _("Going back to the start in {seconds} seconds."),
+        "warning": _("Going back to the start in {seconds} seconds. Need more time?"),
+        "needs_chosen": _("Extra help: {needs}"),
+        "live": _("Connected"),
+        "reconnecting": _("Reconnecting…"),
+        "offline": _("Not connected. Please see reception."),
+        "qr": _("QR code: scan it to follow your ticket on your phone"),
+        **{f"need_{code}": words for code, words in needs().items()},
+    }
+
 
 @bp.get("/<site>")
 @device_page("kiosk")
 def kiosk(pairing: Pairing) -> str:
-    """The start screen: one button per service; a tap issues a walk-in ticket."""
-    strings = {
-        "issuing": _("Getting your ticket…"),
-        "issued": _("Your ticket is {number}. Please take a seat."),
-        "closed": _("Sorry, we are closed now."),
-        "failed": _("Sorry, no ticket was issued. Please see reception."),
+    """The kiosk: services, extra help, appointment check-in, and the ticket."""
+    site = snapshots.site_detail(uow(), pairing.site_slug)
+    icons = {
+        service["code"]: service["code"].lower() if service["code"].lower() in ICONS else "gen"
+        for service in site["services"]
     }
     return render_template(
         "kiosk/kiosk.html",
         pairing=pairing,
-        site=snapshots.site_detail(uow(), pairing.site_slug),
-        strings=strings,
+        site=site,
+        icons=icons,
+        needs=needs(),
+        days=day_names(),
+        day_codes=DAYS,
+        timeout_s=SCREEN_TIMEOUT_S,
+        warning_s=WARNING_S,
+        strings=kiosk_strings(),
     )

@@ -44,4 +44,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
     for front_end in (kiosk_ui, display_ui, reception_ui):
         app.register_blueprint(front_end.bp)
+    app.register_blueprint(kiosk_ui.phone_bp)
     return app

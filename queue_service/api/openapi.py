@@ -212,6 +212,14 @@ PATHS: dict[str, dict[str, Any]] = {
         ),
     },
     "/tickets/{token}": {"get": _op("A ticket's public status", VISIT)},
+    "/tickets/{token}/leave": {
+        "post": _op(
+            "The customer has left: end the waiting or called visit as `left` (the token "
+            "authorises it; the event log names the actor `customer`)",
+            VISIT,
+            errors=("404", "409"),
+        )
+    },
     "/visits/{visit_id}/{action}": {
         "post": _op(
             "greet, recall, start, complete or no-show",

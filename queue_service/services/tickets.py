@@ -9,16 +9,20 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..errors import Conflict
+from ..errors import Conflict, IllegalTransition
 from ..events import VisitChanged
 from ..models import Appointment, Service, Site, Visit, VisitEvent
 from ..rules.calendar import is_open, local_date, local_hour
-from ..rules.lifecycle import Action, Status
+from ..rules.lifecycle import Action, Status, refusal
 from ..rules.permissions import Actor, Permission
-from . import idempotency, queries, queue_plan, snapshots, views
+from . import idempotency, queries, queue_plan, snapshots, views, visits
 from .idempotency import IdempotencyKey
 from .numbering import next_seq
 from .uow import UnitOfWork
+
+
+# The event log's name for a customer acting with their ticket's token (the phone page).
+CUSTOMER = Actor(kind="customer", id=None, role=None, site_ids=frozenset())
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,26 @@ def ticket_status(uow: UnitOfWork, token: str) -> dict[str, Any]:
         visit = queries.visit_by_token(session, token)
         plan = queue_plan.build(uow, session, visit.site, uow.now())
         return snapshots.ticket_view(plan, visit)
+
+
+def leave(uow: UnitOfWork, token: str) -> dict[str, Any]:
+    """The customer says they have gone (the phone page's "I've left"): the visit ends `left`,
+    reported as walked away, not as a no-show. The ticket's token is the only authority, so
+    only a visit still waiting or called may be left; anything later is a 409."""
+    with uow.writing() as session:
+        site_id = queries.visit_by_token(session, token).site_id
+        site = uow.lock_site(site_id)
+        visit = queries.visit_by_token(session, token)
+        why = refusal(Action.CANCEL, Status(visit.status))
+        if why:
+            raise IllegalTransition(why)
+        now = uow.now()
+        visit.status = Status.LEFT
+        visit.ended_at = now
+        visits.record(uow, session, CUSTOMER, site, visit, Action.CANCEL, now, {"reason": "left"})
+        body = snapshots.ticket_view(queue_plan.build(uow, session, site, now), visit)
+        uow.commit()
+    return body
 
 
 def _as_newcomer(uow: UnitOfWork, site: Site, visit: Visit) -> queue_plan.PlannedVisit | None:

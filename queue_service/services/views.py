@@ -105,6 +105,8 @@ def site_detail(site: Site) -> dict[str, Any]:
             "wait_s": site.wait_target_s,
             "appointment_lateness_s": site.appointment_target_s,
         },
+        # How late an appointment may check in and still be called as one (the call rule).
+        "appointment_grace_s": site.grace_s,
     }
 
 
