@@ -56,7 +56,6 @@ def kiosk_strings() -> dict[str, str]:
         "ahead_one": _("1 person is ahead of you."),
         "ahead_many": _("{count} people are ahead of you."),
         "estimate": _("Your wait is about {low}–{high} minutes."),
-        "estimate_same": _("Your wait is about {minutes} minutes."),
         "no_estimate": _("We can't estimate your wait yet."),
         "closed": _("Sorry, we are closed now. No tickets can be issued."),
         "failed": _("Sorry, no ticket was issued. Please see reception."),

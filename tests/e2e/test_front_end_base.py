@@ -46,9 +46,8 @@ def test_a_newcomers_first_click_opens_a_paired_kiosk_that_issues_a_ticket(page:
     # The pairing redirect leaves the token out of the address bar.
     page.wait_for_url("**/kiosk/bootle")
     page.get_by_role("button", name="Council Tax").click()
-    expect(page.get_by_role("status")).to_contain_text("Your ticket is C")
+    expect(page.locator("#ticket-number")).to_have_text(re.compile(r"^C\d+$"))
     assert_accessible(page)
-    screenshot(page, "kiosk-placeholder-ticket")
 
 
 def test_a_paired_display_goes_live_on_a_private_board(
