@@ -18,24 +18,21 @@ from queue_service.errors import NotFound
 from queue_service.services import tickets
 from queue_service.web.i18n import LANGUAGES
 
+from .wait import wait_strings
+
 bp = Blueprint("phone", __name__, url_prefix="/t", template_folder="templates")
 
 
 def phone_strings() -> dict[str, str]:
     """What phone.js says, in the ticket's language."""
     return {
+        **wait_strings(),
         "waiting": _("Please wait; we'll call your number."),
         "called": _("Called to {desk}. Please go there now."),
         "serving": _("You are being served."),
         "ended": _("This ticket has finished. Thank you for visiting."),
         "left": _("You told us you have left. Thank you."),
-        "ahead_none": _("You are next."),
-        "ahead_one": _("1 person is ahead of you."),
-        "ahead_many": _("{count} people are ahead of you."),
-        "estimate": _("Your wait is about {low}–{high} minutes."),
-        "no_estimate": _("We can't estimate your wait yet."),
         "live": _("Live"),
-        "reconnecting": _("Reconnecting…"),
         "offline": _("Not connected. Reload the page."),
         "leave_failed": _("Sorry, that did not work. Please try again or tell reception."),
     }

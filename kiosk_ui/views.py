@@ -13,6 +13,8 @@ from queue_service.services import snapshots
 from queue_service.services.accounts import Pairing
 from queue_service.web.pairing import device_page
 
+from .wait import wait_strings
+
 bp = Blueprint(
     "kiosk", __name__, url_prefix="/kiosk", template_folder="templates", static_folder="static"
 )
@@ -51,17 +53,15 @@ def day_names() -> dict[str, str]:
 def kiosk_strings() -> dict[str, str]:
     """What kiosk.js says, in the page's language."""
     return {
+        **wait_strings(),
         "issuing": _("Getting your ticket…"),
-        "ahead_none": _("You are next."),
-        "ahead_one": _("1 person is ahead of you."),
-        "ahead_many": _("{count} people are ahead of you."),
-        "estimate": _("Your wait is about {low}–{high} minutes."),
-        "no_estimate": _("We can't estimate your wait yet."),
         "closed": _("Sorry, we are closed now. No tickets can be issued."),
         "failed": _("Sorry, no ticket was issued. Please see reception."),
         "checking_in": _("Checking you in…"),
         "checked_in": _("You are checked in. Your appointment is at {time}."),
-        "early": _("Your appointment is at {time}. Please take a seat; we'll call you at your time."),
+        "early": _(
+            "Your appointment is at {time}. Please take a seat; we'll call you at your time."
+        ),
         "late": _(
             "Your appointment was at {time}, more than {grace} minutes ago. We have added you "
             "to the queue for customers without an appointment; we'll call you as soon as we can."
@@ -74,9 +74,7 @@ def kiosk_strings() -> dict[str, str]:
         "warning": _("Going back to the start in {seconds} seconds. Need more time?"),
         "needs_chosen": _("Extra help: {needs}"),
         "live": _("Connected"),
-        "reconnecting": _("Reconnecting…"),
         "offline": _("Not connected. Please see reception."),
-        "qr": _("QR code: scan it to follow your ticket on your phone"),
         **{f"need_{code}": words for code, words in needs().items()},
     }
 

@@ -20,7 +20,6 @@ from .idempotency import IdempotencyKey
 from .numbering import next_seq
 from .uow import UnitOfWork
 
-
 # The event log's name for a customer acting with their ticket's token (the phone page).
 CUSTOMER = Actor(kind="customer", id=None, role=None, site_ids=frozenset())
 

@@ -12,17 +12,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from queue_service.cli import DEMO_HOURS
-from tests.support.browser import (
-    axe_violations,
-    describe,
-    new_context,
-    requires_browser,
-    screenshot,
-    watch,
-)
+from tests.support.browser import axe_violations, describe, requires_browser, screenshot
 from tests.support.liveserver import LiveServer, cli
 
 pytestmark = requires_browser
@@ -144,8 +137,10 @@ def test_appointments_check_in_on_time_early_late_or_not_at_all(
     local = now.astimezone(ZoneInfo("Europe/London"))
     if not (local.replace(hour=1) < local < local.replace(hour=23)):
         pytest.skip("the bookings must all fall on today in Europe/London: run after 01:00")
-    on_time, early, late = (book(demo_server, now + delta) for delta in (
-        timedelta(minutes=1), timedelta(minutes=45), timedelta(minutes=-40)))
+    on_time, early, late = (
+        book(demo_server, now + delta)
+        for delta in (timedelta(minutes=1), timedelta(minutes=45), timedelta(minutes=-40))
+    )
     tomorrow = book(demo_server, now + timedelta(days=1))
     open_kiosk(page, demo_server)
 
@@ -178,7 +173,9 @@ def test_appointments_check_in_on_time_early_late_or_not_at_all(
     expect(page.get_by_role("button", name="Council Tax")).to_be_visible()
 
     check_in(page, tomorrow)
-    expect(page.locator("#message-text")).to_have_text(f"The booking {tomorrow} is for another day.")
+    expect(page.locator("#message-text")).to_have_text(
+        f"The booking {tomorrow} is for another day."
+    )
     page.get_by_role("button", name="Take a ticket without an appointment").click()
     page.get_by_role("button", name="General Enquiries").click()
     expect(page.locator("#ticket-number")).to_have_text(re.compile(r"^G"))
@@ -314,8 +311,6 @@ def test_the_kiosk_recovers_from_a_server_restart_by_itself(
     demo_server.start()
 
     assert demo_server.port == port
-    expect(page.locator("#connection")).to_have_attribute(
-        "data-state", "live", timeout=30_000
-    )
+    expect(page.locator("#connection")).to_have_attribute("data-state", "live", timeout=30_000)
     page.get_by_role("button", name="General Enquiries").click()
     expect(page.locator("#ticket-number")).to_have_text(re.compile(r"^G"))

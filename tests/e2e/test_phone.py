@@ -47,8 +47,11 @@ def issue(server: LiveServer, language: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     ("language", "called"),
-    [("en", "Called to Desk 3. Please go there now."), ("pl", "Wezwano do: Desk 3."),
-     ("ar", "تم استدعاؤك إلى Desk 3")],
+    [
+        ("en", "Called to Desk 3. Please go there now."),
+        ("pl", "Wezwano do: Desk 3."),
+        ("ar", "تم استدعاؤك إلى Desk 3"),
+    ],
 )
 def test_the_phone_page_turns_to_called_without_a_reload(
     page: Page, demo_server: LiveServer, language: str, called: str
