@@ -300,7 +300,7 @@ def test_a_closed_site_shows_its_hours_and_issues_nothing(
     screenshot(page, "kiosk-closed-en")
 
 
-def test_the_kiosk_recovers_from_a_server_restart_by_itself(
+def test_the_kiosk_says_see_reception_while_the_server_is_away_and_recovers_by_itself(
     page: Page, demo_server: LiveServer
 ) -> None:
     open_kiosk(page, demo_server)
@@ -308,6 +308,12 @@ def test_the_kiosk_recovers_from_a_server_restart_by_itself(
 
     demo_server.stop()
     expect(page.locator("#connection")).to_have_attribute("data-state", "reconnecting")
+    # A tap while the server is away says so instead of spinning.
+    page.get_by_role("button", name="General Enquiries").click()
+    expect(page.locator("#message-text")).to_have_text(
+        "Sorry, no ticket was issued. Please see reception."
+    )
+    page.get_by_role("button", name="Take a ticket without an appointment").click()
     demo_server.start()
 
     assert demo_server.port == port
