@@ -24,6 +24,8 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_NAME": "onestop_session",
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "PASSWORD_HASH_METHOD": DEFAULT_METHOD,
+    # A staff session unused this long ends (api/security.py).
+    "STAFF_IDLE_MIN": 30,
 }
 
 

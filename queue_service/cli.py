@@ -24,7 +24,15 @@ from .rules import periods
 from .rules.calendar import DAYS
 from .rules.permissions import DEVICE_ROLES, STAFF_ROLES, SYSTEM
 from .server import NoDelayHandler
-from .services import accounts, history, reports, site_config, staffing, visit_import
+from .services import (
+    accounts,
+    appointment_import,
+    history,
+    reports,
+    site_config,
+    staffing,
+    visit_import,
+)
 from .services.reports.export import text_table, to_csv
 from .services.uow import UnitOfWork
 from .simulation import runner, scenario
@@ -114,6 +122,19 @@ def device_add(site: str, kind: str, name: str) -> None:
     token = accounts.add_device(UnitOfWork.for_app(app), site, kind, name)
     click.echo(f"{kind} {name!r} paired with {site}; its token (shown once):")
     click.echo(token)
+
+
+@cli.command(name="import-appointments")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_appointments(file: Path) -> None:
+    """Load bookings from the booking system's CSV (site,service,reference,scheduled_at,
+    customer_name): all rows or none; importing the same file again changes nothing."""
+    app = create_app()
+    counts = appointment_import.import_bookings(
+        UnitOfWork.for_app(app), SYSTEM, file.read_text(encoding="utf-8-sig")
+    )
+    click.echo(", ".join(f"{count} {what}" for what, count in counts.items()))
+    _send_pushes(app)
 
 
 @cli.command(name="seed-demo")

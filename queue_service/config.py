@@ -54,6 +54,7 @@ def from_environment() -> dict[str, Any]:
             None if environment == "production" else str(instance / "demo_devices.json")
         ),
         "DAY_END_CHECK_S": _seconds("DAY_END_CHECK_S", 300),
+        "STAFF_IDLE_MIN": _seconds("STAFF_IDLE_MIN", 30),
     }
 
 

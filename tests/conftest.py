@@ -144,6 +144,8 @@ def signed_in(app: Flask, username: str) -> FlaskClient:
     client = app.test_client()
     response = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
     assert response.status_code == 200, response.json
+    # Every later change sends the session's CSRF token, as the staff pages do.
+    client.environ_base["HTTP_X_CSRF_TOKEN"] = response.json["csrf_token"]
     return client
 
 

@@ -11,6 +11,7 @@ from . import (
     health,
     openapi,
     reports,
+    security,
     sites,
     staffing,
     tickets,
@@ -26,5 +27,7 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     app.before_request(validation.check_path)
     app.register_blueprint(health.bp)
-    for module in (auth, sites, tickets, visits, desks, reports, staffing, openapi):
+    modules = (auth, sites, tickets, visits, desks, reports, staffing, openapi)
+    for module in modules:
         app.register_blueprint(module.bp, url_prefix=PREFIX)
+    security.init_app(app, {module.bp.name for module in modules})

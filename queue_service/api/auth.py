@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from ..services import accounts
 from .context import staff_session, start_staff_session, uow
+from .security import check_idle, csrf_token
 from .validation import Form
 
 bp = Blueprint("auth", __name__)
@@ -14,6 +15,7 @@ bp = Blueprint("auth", __name__)
 
 @bp.post("/auth/login")
 def login() -> ResponseReturnValue:
+    """Sign in: the session cookie, and the CSRF token its changes must send."""
     form = Form.from_request()
     username = form.text("username", required=True, max_length=60)
     password = form.secret("password")
@@ -21,7 +23,8 @@ def login() -> ResponseReturnValue:
     assert username is not None and password is not None
     user, staff = accounts.login(uow(), username, password)
     start_staff_session(staff)
-    return user
+    check_idle()
+    return {**user, "csrf_token": csrf_token()}
 
 
 @bp.post("/auth/logout")
@@ -36,4 +39,5 @@ def logout() -> ResponseReturnValue:
 
 @bp.get("/auth/me")
 def me() -> ResponseReturnValue:
-    return accounts.me(uow(), staff_session())
+    """The signed-in user, with the CSRF token that the session's changes must send."""
+    return {**accounts.me(uow(), staff_session()), "csrf_token": csrf_token()}

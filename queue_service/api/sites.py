@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from datetime import date
+
+from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from ..services import appointments, closing, notices, snapshots, tickets
+from ..errors import Invalid
+from ..services import appointment_import, appointments, closing, notices, snapshots, tickets
 from .context import actor, idempotency_key, uow
 from .validation import Form
 
@@ -69,6 +72,29 @@ def book_appointment(site: str) -> ResponseReturnValue:
     assert service is not None and scheduled_at is not None
     body = appointments.book(uow(), actor(), site, service, scheduled_at, customer_name)
     return body, 201
+
+
+@bp.get("/sites/<site>/appointments")
+def list_appointments(site: str) -> ResponseReturnValue:
+    """A local day's appointments (`?date=YYYY-MM-DD`, today by default) with check-in state."""
+    raw = request.args.get("date")
+    try:
+        day = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise Invalid("date must be YYYY-MM-DD", fields={"date": "bad date"}) from None
+    return appointments.day_list(uow(), actor(), site, day)
+
+
+@bp.post("/sites/<site>/appointments/import")
+def import_appointments(site: str) -> ResponseReturnValue:
+    """The booking system's CSV as the body (`text/csv`): all rows or none."""
+    if request.mimetype != "text/csv":
+        raise Invalid("send the CSV file as the body with Content-Type: text/csv", code="bad_csv")
+    try:
+        text = request.get_data().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Invalid("the CSV must be UTF-8", code="bad_csv") from None
+    return appointment_import.import_bookings(uow(), actor(), text, only_site=site)
 
 
 @bp.post("/sites/<site>/appointments/<reference>/cancel")

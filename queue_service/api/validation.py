@@ -56,6 +56,11 @@ class Form:
             raise QueueError("the body must be a JSON object", code="bad_json")
         return cls(data)
 
+    def __contains__(self, name: str) -> bool:
+        """Whether the body has the field (even as null): for updates that change only what
+        was sent."""
+        return name in self._data
+
     def _take(self, name: str, required: bool) -> Any:
         self._read.add(name)
         value = self._data.get(name)

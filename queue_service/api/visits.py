@@ -32,18 +32,31 @@ def plain_action(visit_id: int, action: str) -> ResponseReturnValue:
 def call(visit_id: int) -> ResponseReturnValue:
     form = Form.from_request()
     desk = form.integer("desk", required=True, minimum=1)
+    reason = form.text("reason", max_length=200)
     form.done()
     assert desk is not None
-    return visits.call(uow(), actor(), visit_id, desk)
+    return visits.call(uow(), actor(), visit_id, desk, reason)
 
 
 @bp.post(f"{VISIT}/transfer")
 def transfer(visit_id: int) -> ResponseReturnValue:
     form = Form.from_request()
     service = form.text("service", required=True, max_length=16)
+    note = form.text("note", max_length=500)
     form.done()
     assert service is not None
-    return visits.transfer(uow(), actor(), visit_id, service)
+    return visits.transfer(uow(), actor(), visit_id, service, note)
+
+
+@bp.post(f"{VISIT}/triage")
+def triage(visit_id: int) -> ResponseReturnValue:
+    """Add a note, set needs or priority; only the fields sent change."""
+    form = Form.from_request()
+    note = form.text("note", max_length=500)
+    needs = form.text_list("needs") if "needs" in form else None
+    priority = form.boolean("priority") if "priority" in form else None
+    form.done()
+    return visits.triage(uow(), actor(), visit_id, note=note, needs=needs, priority=priority)
 
 
 @bp.post(f"{VISIT}/cancel")

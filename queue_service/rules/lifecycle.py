@@ -27,6 +27,7 @@ class Action(StrEnum):
     NO_SHOW = "no-show"
     TRANSFER = "transfer"
     CANCEL = "cancel"
+    TRIAGE = "triage"  # notes, needs or priority changed; the status stays
     CLOSE = "close"  # the day ended (or reception closed it) before the visit was served
 
 
@@ -43,6 +44,7 @@ ALLOWED_FROM: dict[Action, frozenset[Status]] = {
     Action.NO_SHOW: frozenset({Status.CALLED}),
     Action.TRANSFER: frozenset({Status.WAITING, Status.CALLED, Status.SERVING}),
     Action.CANCEL: frozenset({Status.WAITING, Status.CALLED}),
+    Action.TRIAGE: frozenset({Status.WAITING, Status.CALLED, Status.SERVING}),
     # A visit being served is left to finish, even after midnight.
     Action.CLOSE: frozenset({Status.WAITING, Status.CALLED}),
 }

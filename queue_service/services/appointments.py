@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from ..errors import Conflict, Invalid
 from ..models import Appointment
+from ..rules.calendar import local_date, start_of_day
 from ..rules.permissions import Actor, Permission
 from . import queries, views
 from .uow import UnitOfWork
@@ -72,6 +73,40 @@ def cancel(uow: UnitOfWork, actor: Actor, site_slug: str, reference: str) -> dic
         body = views.appointment_view(appointment)
         uow.commit()
     return body
+
+
+def day_list(
+    uow: UnitOfWork, actor: Actor, site_slug: str, day: date | None = None
+) -> dict[str, Any]:
+    """A site's appointments on a local day (today by default) by time, with their check-in
+    state and, once checked in, their visit's number and status."""
+    with uow.reading() as session:
+        site = queries.site_by_slug(session, site_slug)
+        queries.require(actor, Permission.VIEW_QUEUE, site.id)
+        day = day or local_date(uow.now(), site.timezone)
+        begins = start_of_day(day, site.timezone)
+        ends = start_of_day(day + timedelta(days=1), site.timezone)
+        rows = session.scalars(
+            select(Appointment)
+            .where(
+                Appointment.site_id == site.id,
+                Appointment.scheduled_at >= begins,
+                Appointment.scheduled_at < ends,
+            )
+            .order_by(Appointment.scheduled_at, Appointment.reference)
+        )
+        return {
+            "site": site.slug,
+            "date": day.isoformat(),
+            "appointments": [
+                {
+                    **views.appointment_view(a),
+                    "number": a.visit.number if a.visit else None,
+                    "visit_status": a.visit.status if a.visit else None,
+                }
+                for a in rows
+            ],
+        }
 
 
 def _unused_reference(session: Any) -> str:

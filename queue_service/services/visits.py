@@ -29,6 +29,7 @@ PERMISSION = {
     Action.NO_SHOW: Permission.SERVE,
     Action.TRANSFER: Permission.TRIAGE,
     Action.CANCEL: Permission.TRIAGE,
+    Action.TRIAGE: Permission.TRIAGE,
 }
 
 
@@ -42,15 +43,18 @@ def greet(uow: UnitOfWork, actor: Actor, visit_id: int) -> dict[str, Any]:
     return _transition(uow, actor, visit_id, Action.GREET, change)
 
 
-def call(uow: UnitOfWork, actor: Actor, visit_id: int, desk_id: int) -> dict[str, Any]:
-    """Call a chosen waiting visit to a desk (staff override of the call order)."""
+def call(
+    uow: UnitOfWork, actor: Actor, visit_id: int, desk_id: int, reason: str | None = None
+) -> dict[str, Any]:
+    """Call a chosen waiting visit to a desk (staff override of the call order); the reason
+    for calling out of order, when given, is kept in the event log."""
 
     def change(session: Session, visit: Visit, now: datetime) -> dict[str, Any]:
         desk = queries.desk_by_id(session, desk_id)
         if desk.site_id != visit.site_id:
             raise Invalid("that desk is at another site", fields={"desk": "not at this site"})
         assign_to_desk(session, visit, desk, now)
-        return {"desk": desk.name}
+        return {"desk": desk.name, **({"reason": reason} if reason else {})}
 
     return _transition(uow, actor, visit_id, Action.CALL, change)
 
@@ -100,8 +104,11 @@ def no_show(uow: UnitOfWork, actor: Actor, visit_id: int) -> dict[str, Any]:
     return _transition(uow, actor, visit_id, Action.NO_SHOW, change)
 
 
-def transfer(uow: UnitOfWork, actor: Actor, visit_id: int, service_code: str) -> dict[str, Any]:
-    """Send the visit back to wait for another service, keeping its arrival time and number."""
+def transfer(
+    uow: UnitOfWork, actor: Actor, visit_id: int, service_code: str, note: str | None = None
+) -> dict[str, Any]:
+    """Send the visit back to wait for another service, keeping its arrival time and number;
+    a note for the next adviser is added to the visit's notes."""
 
     def change(session: Session, visit: Visit, now: datetime) -> dict[str, Any]:
         if visit.arrived_at < queries.day_began(visit.site, now):
@@ -117,7 +124,9 @@ def transfer(uow: UnitOfWork, actor: Actor, visit_id: int, service_code: str) ->
         visit.service = target
         visit.status = Status.WAITING
         visit.desk = None
-        return {"from": previous, "to": target.code}
+        if note:
+            _add_note(visit, note)
+        return {"from": previous, "to": target.code, **({"note": note} if note else {})}
 
     return _transition(uow, actor, visit_id, Action.TRANSFER, change)
 
@@ -133,6 +142,40 @@ def cancel(uow: UnitOfWork, actor: Actor, visit_id: int, reason: str) -> dict[st
         return {"reason": reason}
 
     return _transition(uow, actor, visit_id, Action.CANCEL, change)
+
+
+def triage(
+    uow: UnitOfWork,
+    actor: Actor,
+    visit_id: int,
+    *,
+    note: str | None = None,
+    needs: list[str] | None = None,
+    priority: bool | None = None,
+) -> dict[str, Any]:
+    """Reception's triage: add a note, set the assistance needs or the priority. What changed
+    is kept in the event log; a changed priority moves the visit in the walk-in queue."""
+    if note is None and needs is None and priority is None:
+        raise Invalid("nothing to change: send note, needs or priority")
+
+    def change(_s: Session, visit: Visit, _now: datetime) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if note:
+            _add_note(visit, note)
+            data["note"] = note
+        if needs is not None:
+            visit.needs = needs
+            data["needs"] = needs
+        if priority is not None:
+            visit.priority = priority
+            data["priority"] = priority
+        return data
+
+    return _transition(uow, actor, visit_id, Action.TRIAGE, change)
+
+
+def _add_note(visit: Visit, note: str) -> None:
+    visit.notes = f"{visit.notes}\n{note}" if visit.notes else note
 
 
 def assign_to_desk(session: Session, visit: Visit, desk: Desk, now: datetime) -> None:

@@ -50,6 +50,7 @@ def issue_ticket(base_url: str) -> None:
             timeout=10,
         )
         assert login.status_code == 200, login.text
+        http.headers["X-CSRF-Token"] = login.json()["csrf_token"]
         issued = http.post(
             f"{base_url}/api/v1/sites/bootle/tickets", json={"service": "CT"}, timeout=10
         )

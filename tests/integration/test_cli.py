@@ -170,3 +170,34 @@ def test_the_demo_kiosk_takes_tickets_at_any_hour_while_the_sites_file_keeps_rea
     app.extensions["queue_engine"].dispose()
     assert issued.status_code == 201, issued.json
     assert demo_document()["site"][0]["opening_hours"]["sun"] == "closed"
+
+
+def test_import_appointments_loads_once_and_a_bad_row_loads_nothing(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "sites.toml").write_text(SITES)
+    cli(env, "sites", "load", str(tmp_path / "sites.toml"))
+    good = tmp_path / "day.csv"
+    good.write_text(
+        "site,service,reference,scheduled_at,customer_name\n"
+        "bootle,CT,ABC123,2026-10-25T10:00:00,Ann\n"
+        "bootle,CT,ABC124,2026-10-25T10:30:00+00:00,\n"
+    )
+    first, again = (
+        cli(env, "import-appointments", str(good)),
+        cli(env, "import-appointments", str(good)),
+    )
+    assert (first.returncode, first.stdout) == (0, "2 added, 0 updated, 0 unchanged\n")
+    assert again.stdout == "0 added, 0 updated, 2 unchanged\n"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        good.read_text()
+        + "bootle,CT,ABC125,2026-10-25T11:00:00,\nbootle,ZZ,X1,2026-10-25T11:00:00,\n"
+    )
+    refused = cli(env, "import-appointments", str(bad))
+    assert refused.returncode == 1
+    assert refused.stderr == "queue-service: error: line 5: no service 'ZZ' at bootle\n"
+    # ABC125 (line 4, good) was not kept: the import is all or nothing.
+    bad.write_text("\n".join(bad.read_text().splitlines()[:-1]) + "\n")
+    fixed = cli(env, "import-appointments", str(bad))
+    assert fixed.stdout == "1 added, 0 updated, 2 unchanged\n"

@@ -161,4 +161,5 @@ class LiveServer:
             f"{self.url}/api/v1/auth/login", json={"username": username, "password": password}
         )
         response.raise_for_status()
+        http.headers["X-CSRF-Token"] = response.json()["csrf_token"]
         return http
