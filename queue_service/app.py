@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_METHOD": DEFAULT_METHOD,
     # A staff session unused this long ends (api/security.py).
     "STAFF_IDLE_MIN": 30,
+    # Browser tests only: staff pages may shift their clocks with `?clock_offset_s=`.
+    "STAFF_CLOCK_OFFSETS": False,
 }
 
 

@@ -55,6 +55,9 @@ def from_environment() -> dict[str, Any]:
         ),
         "DAY_END_CHECK_S": _seconds("DAY_END_CHECK_S", 300),
         "STAFF_IDLE_MIN": _seconds("STAFF_IDLE_MIN", 30),
+        "STAFF_CLOCK_OFFSETS": (
+            os.environ.get("STAFF_CLOCK_OFFSETS") == "1" and environment != "production"
+        ),
     }
 
 

@@ -137,26 +137,31 @@ def _board(session: Session, plan: queue_plan.QueuePlan) -> dict[str, Any]:
         key=lambda v: (v.called_at or v.arrived_at, v.id),
         reverse=True,
     )
-    waiting_by_service: dict[int, int] = {}
-    for entry in plan.waiting:
-        sid = entry.visit.service_id
-        waiting_by_service[sid] = waiting_by_service.get(sid, 0) + 1
     return {
         **_header(session, plan),
         "calling": [_call_line(v, v.called_at, status=v.status) for v in at_desks],
         "recent": _recent_calls(session, plan.site.id, plan.day_began),
-        "services": [
-            {
-                "code": s.code,
-                "name": s.name,
-                "waiting": waiting_by_service.get(s.id, 0),
-                **views.estimate_fields(plan.new_arrival_estimate(s.id)),
-            }
-            for s in plan.site.services
-            if s.active
-        ],
+        "services": _service_waits(plan),
         "appointments_due": _appointments_due(session, plan),
     }
+
+
+def _service_waits(plan: queue_plan.QueuePlan) -> list[dict[str, Any]]:
+    """Per active service: how many wait, and the estimate for someone arriving now."""
+    waiting_by_service: dict[int, int] = {}
+    for entry in plan.waiting:
+        sid = entry.visit.service_id
+        waiting_by_service[sid] = waiting_by_service.get(sid, 0) + 1
+    return [
+        {
+            "code": s.code,
+            "name": s.name,
+            "waiting": waiting_by_service.get(s.id, 0),
+            **views.estimate_fields(plan.new_arrival_estimate(s.id)),
+        }
+        for s in plan.site.services
+        if s.active
+    ]
 
 
 def _call_line(visit: Visit, at: datetime | None, **extra: Any) -> dict[str, Any]:
@@ -251,6 +256,8 @@ def _staff(session: Session, plan: queue_plan.QueuePlan) -> dict[str, Any]:
             if d.active
         ],
         "not_greeted": not_greeted,
+        # What a new arrival would wait per service: reception posts a delay notice by it.
+        "services": _service_waits(plan),
         "targets": views.site_detail(plan.site)["targets"],
         "day": closing.day_view(plan.site, plan.active, plan.now),
     }

@@ -53,14 +53,16 @@ export function newIdempotencyKey() {
  * @param {string} path under /api/v1, e.g. "/sites/bootle/board"
  * @param {object} [options]
  * @param {unknown} [options.json] the request body
+ * @param {{text: string, type: string}} [options.raw] a body that is not JSON (a CSV upload)
  * @param {string} [options.idempotencyKey]
  * @param {number} [options.timeoutMs]
  * @param {string | null} [options.token] defaults to the page's device token
  */
 export async function api(method, path, options = {}) {
-  const { json, idempotencyKey, timeoutMs = DEFAULT_TIMEOUT_MS, token = deviceToken() } = options;
+  const { json, raw, idempotencyKey, timeoutMs = DEFAULT_TIMEOUT_MS, token = deviceToken() } = options;
   const headers = { Accept: "application/json" };
   if (json !== undefined) headers["Content-Type"] = "application/json";
+  if (raw !== undefined) headers["Content-Type"] = raw.type;
   if (token) headers.Authorization = `Bearer ${token}`;
   if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
   if (csrfToken && method !== "GET") headers["X-CSRF-Token"] = csrfToken;
@@ -69,7 +71,7 @@ export async function api(method, path, options = {}) {
     response = await fetch(PREFIX + path, {
       method,
       headers,
-      body: json === undefined ? undefined : JSON.stringify(json),
+      body: json === undefined ? raw?.text : JSON.stringify(json),
       credentials: "same-origin",
       signal: AbortSignal.timeout(timeoutMs),
     });

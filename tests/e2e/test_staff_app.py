@@ -1,0 +1,217 @@
+"""The staff app in Chromium against a real server: reception and two desks signed in side by
+side, with a lobby display open. The tests run in order on one server (module-scoped), each
+leaving the queue as the next expects."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from tests.e2e.conftest import database_for
+from tests.support.browser import (
+    axe_violations,
+    describe,
+    new_context,
+    requires_browser,
+    screenshot,
+    watch,
+)
+from tests.support.liveserver import LiveServer
+
+pytestmark = requires_browser
+PASSWORD = "onestop-demo"
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The demo server, allowed to shift staff pages' clocks (`?clock_offset_s=`), so the
+    2-minute clock can be seen turning amber and red without waiting."""
+    tmp_path = tmp_path_factory.mktemp("staff")
+    with LiveServer(database_for("sqlite", tmp_path), tmp_path, STAFF_CLOCK_OFFSETS="1") as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def contexts(browser: Browser, demo_server: LiveServer) -> Iterator[dict[str, BrowserContext]]:
+    """Three staff browsers (reception, an adviser at Desk 1, a manager at Desk 2), signed in
+    once for the module."""
+    opened = {}
+    for who in ("reception", "adviser", "manager"):
+        context = new_context(browser, demo_server.url)
+        page = context.new_page()
+        page.goto("/staff/login")
+        page.get_by_label("Username").fill(f"bootle-{who}")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(lambda url: "/staff/login" not in url)
+        page.close()
+        opened[who] = context
+    yield opened
+    for context in opened.values():
+        context.close()
+
+
+@pytest.fixture
+def staff_page(contexts: dict[str, BrowserContext]) -> Iterator[Any]:
+    """Open a page as one of the staff; uncaught errors and CSP violations fail the test."""
+    pages: list[tuple[Page, list[str]]] = []
+
+    def open_page(who: str, path: str) -> Page:
+        page = contexts[who].new_page()
+        page.set_default_timeout(15_000)
+        pages.append((page, watch(page)))
+        page.goto(path)
+        expect(page.locator("#connection")).to_have_attribute("data-state", "live")
+        return page
+
+    yield open_page
+    for page, errors in pages:
+        page.close()
+        assert errors == []
+
+
+def api(server: LiveServer, who: str) -> requests.Session:
+    return server.session(f"bootle-{who}")
+
+
+def issue(server: LiveServer, service: str = "CT") -> dict[str, Any]:
+    with api(server, "reception") as http:
+        response = http.post(f"{server.url}/api/v1/sites/bootle/tickets", json={"service": service})
+        response.raise_for_status()
+        return response.json()
+
+
+def assert_accessible(page: Page) -> None:
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+
+
+def test_sign_in_lands_each_role_on_its_view(page: Page) -> None:
+    page.goto("/staff")
+    expect(page).to_have_url(re.compile(r"/staff/login\?next=/staff$"))
+    assert_accessible(page)
+    page.get_by_label("Username").fill("bootle-manager")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Choose a site")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/staff/login")
+    page.goto("/staff/bootle/reception")
+    expect(page).to_have_url(re.compile(r"/staff/login\?next=/staff/bootle/reception$"))
+
+
+def test_reception_sees_the_2_minute_clock_turn_amber_then_red_and_greets(
+    staff_page: Any, demo_server: LiveServer
+) -> None:
+    reception = staff_page("reception", "/staff/bootle/reception")
+    reception.get_by_label("Service").first.select_option("BEN")
+    reception.get_by_role("button", name="Issue ticket").click()
+    expect(reception.locator("#message")).to_contain_text("Ticket B001 issued")
+    arrival = reception.locator("#not-greeted li", has_text="B001")
+    expect(arrival.locator(".clock")).to_have_attribute("data-level", "ok")
+
+    for offset, level in ((95, "amber"), (125, "red")):
+        later = staff_page("reception", f"/staff/bootle/reception?clock_offset_s={offset}")
+        clock = later.locator("#not-greeted li", has_text="B001").locator(".clock")
+        expect(clock).to_have_attribute("data-level", level)
+    assert_accessible(later)
+    screenshot(later, "staff-reception")
+
+    arrival.get_by_role("button", name="Greet").click()
+    expect(reception.locator("#not-greeted li", has_text="B001")).to_have_count(0)
+    expect(reception.locator("#walk-in-queue li", has_text="B001")).to_be_visible()
+
+
+def test_a_desk_calls_next_starts_and_completes_and_the_display_shows_the_call(
+    staff_page: Any, page: Page, demo_server: LiveServer
+) -> None:
+    page.goto(f"/display/bootle?pair={demo_server.token('bootle', 'display')}")
+    desk = staff_page("adviser", "/staff/bootle/desk")
+    desk.get_by_role("combobox", name="Your desk").select_option(label="Desk 1")
+    desk.get_by_role("button", name="Open desk").click()
+    expect(desk.locator("#desk-state")).to_have_text("Desk 1 is open")
+    desk.get_by_role("button", name="Call next").click()
+    expect(desk.locator("#current-number")).to_have_text("B001")
+    expect(desk.locator("#current-service")).to_have_text("Benefits")
+    expect(page.locator("main")).to_contain_text("B001")
+    assert_accessible(desk)
+    screenshot(desk, "staff-desk")
+
+    desk.get_by_role("button", name="Start").click()
+    expect(desk.locator("#current-status")).to_have_text("being served")
+    expect(desk.locator("#current-waited")).not_to_be_empty()
+    desk.get_by_role("button", name="Complete").click()
+    expect(desk.locator("#current")).to_be_hidden()
+
+
+def test_two_desks_calling_the_same_person_show_the_conflict_to_one(
+    staff_page: Any, demo_server: LiveServer
+) -> None:
+    wanted = issue(demo_server, "CT")["number"]
+    desks = []
+    for who, name in (("adviser", "Desk 1"), ("manager", "Desk 2")):
+        desk = staff_page(who, "/staff/bootle/desk")
+        desk.get_by_role("combobox", name="Your desk").select_option(label=name)
+        if desk.get_by_role("button", name="Open desk").is_visible():
+            desk.get_by_role("button", name="Open desk").click()
+        expect(desk.locator("#desk-state")).to_have_text(f"{name} is open")
+        desk.get_by_label("Reason for calling out of turn").fill("interpreter is here")
+        expect(desk.get_by_role("button", name=f"Call {wanted}")).to_be_visible()
+        desks.append(desk)
+
+    # Both press at once: neither page can have heard of the other's call yet.
+    for desk in desks:
+        desk.get_by_role("button", name=f"Call {wanted}").evaluate("button => button.click()")
+
+    messages = []
+    for desk in desks:
+        expect(desk.locator("#message")).not_to_be_empty()
+        messages.append(desk.locator("#message").inner_text())
+    assert sorted(messages) == [
+        f"Called {wanted}",
+        f"Not done: another desk has already called {wanted}.",
+    ]
+    winner = desks[messages.index(f"Called {wanted}")]
+    loser = desks[1 - desks.index(winner)]
+    expect(winner.locator("#current-number")).to_have_text(wanted)
+    expect(loser.locator("#current")).to_be_hidden()
+    expect(loser.locator("#waiting li", has_text=wanted)).to_have_count(0)
+    winner.get_by_role("button", name="No-show").click()
+    expect(winner.locator("#current")).to_be_hidden()
+
+
+def test_an_adviser_cannot_open_manager_pages(staff_page: Any, demo_server: LiveServer) -> None:
+    desk = staff_page("adviser", "/staff/bootle/desk")
+    response = desk.request.get(f"{demo_server.url}/staff/reports")
+    assert response.status == 403
+
+
+def test_a_change_without_the_csrf_token_is_refused(staff_page: Any) -> None:
+    desk = staff_page("adviser", "/staff/bootle/desk")
+    status = desk.evaluate(
+        """async () => (await fetch("/api/v1/sites/bootle/tickets", {method: "POST",
+            headers: {"Content-Type": "application/json"},
+            body: JSON.stringify({service: "CT"})})).status"""
+    )
+    assert status == 403
+
+
+def test_closing_the_day_by_hand_ends_the_stragglers_as_closed(
+    staff_page: Any, demo_server: LiveServer
+) -> None:
+    stragglers = [issue(demo_server, "GEN"), issue(demo_server, "HOU")]
+    reception = staff_page("reception", "/staff/bootle/reception")
+    reception.get_by_role("button", name="Close the day…").click()
+    expect(reception.locator("#close-question")).to_contain_text("2 waiting and 0 called")
+    assert_accessible(reception)
+    reception.get_by_role("button", name="Close the day now").click()
+    expect(reception.locator("#message")).to_have_text("Day closed: 2 closed")
+    for visit in stragglers:
+        status = requests.get(f"{demo_server.url}/api/v1/tickets/{visit['token']}", timeout=10)
+        assert status.json()["status"] == "closed"
