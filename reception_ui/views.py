@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 
 from queue_service.api.context import uow
 from queue_service.rules.permissions import Role
-from queue_service.services import snapshots
+from queue_service.services import accounts, snapshots
 
 from . import strings
 from .access import staff_page, works_at
@@ -62,6 +62,16 @@ def reception(user: dict[str, Any], site: dict[str, Any]) -> str:
 def desk(user: dict[str, Any], site: dict[str, Any]) -> str:
     """One desk: open or close it, call next, serve, transfer, call someone by name."""
     return _view("staff/desk.html", strings.desk(), user, site)
+
+
+@bp.get("/<site>/team")
+@staff_page(Role.MANAGER, Role.ADMIN)
+def team(user: dict[str, Any], site: dict[str, Any]) -> str:
+    """Managers only: who can sign in at the site, with which role."""
+    members = accounts.site_users(uow(), site["slug"])
+    return render_template(
+        "staff/team.html", strings=strings.shared(), user=user, site=site, members=members
+    )
 
 
 def _view(template: str, texts: dict[str, str], user: dict[str, Any], site: Any) -> str:

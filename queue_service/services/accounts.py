@@ -189,6 +189,17 @@ def me(uow: UnitOfWork, staff: StaffSession | None) -> dict[str, Any]:
         return user_view(user)
 
 
+def site_users(uow: UnitOfWork, site_slug: str) -> list[dict[str, Any]]:
+    """The active staff accounts of a site (admins, who belong everywhere, included), by name:
+    for the manager's team page."""
+    with uow.reading() as session:
+        site = queries.site_by_slug(session, site_slug)
+        users = session.scalars(
+            select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.username)
+        )
+        return [user_view(u) for u in users if u.role == Role.ADMIN or site in u.sites]
+
+
 def _signed_in_user(session: Session, staff: StaffSession | None) -> StaffUser | None:
     """The session's user while the session lasts: active, and not signed out since."""
     if staff is None:

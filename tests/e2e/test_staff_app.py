@@ -99,6 +99,7 @@ def test_sign_in_lands_each_role_on_its_view(page: Page) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Choose a site")).to_be_visible()
+    page.wait_for_load_state("load")  # the page's module has run: sign-out is wired
     assert_accessible(page)
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/staff/login")
@@ -186,10 +187,17 @@ def test_two_desks_calling_the_same_person_show_the_conflict_to_one(
     expect(winner.locator("#current")).to_be_hidden()
 
 
-def test_an_adviser_cannot_open_manager_pages(staff_page: Any, demo_server: LiveServer) -> None:
-    desk = staff_page("adviser", "/staff/bootle/desk")
-    response = desk.request.get(f"{demo_server.url}/staff/reports")
-    assert response.status == 403
+def test_an_adviser_cannot_open_manager_pages(
+    contexts: dict[str, BrowserContext], demo_server: LiveServer
+) -> None:
+    refused = contexts["adviser"].request.get(f"{demo_server.url}/staff/bootle/team")
+    assert refused.status == 403
+    assert "Not allowed" in refused.text()
+    manager = contexts["manager"].new_page()
+    assert manager.goto("/staff/bootle/team").status == 200
+    expect(manager.get_by_role("cell", name="adviser", exact=True)).to_be_visible()
+    assert_accessible(manager)
+    manager.close()
 
 
 def test_a_change_without_the_csrf_token_is_refused(staff_page: Any) -> None:
