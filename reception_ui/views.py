@@ -28,11 +28,11 @@ def login() -> str:
     """The sign-in form; afterwards the browser goes to `next` (a staff page) or home."""
     target = request.args.get("next", "")
     if not target.startswith("/staff") or target.startswith("/staff/login"):
-        target = url_for("staff.home")
+        target = url_for("staff.staff")
     return render_template("staff/login.html", strings=strings.login(), next=target)
 
 
-@bp.get("")
+@bp.get("", endpoint="staff")
 @staff_page()
 def home(user: dict[str, Any]) -> ResponseReturnValue:
     """The user's sites and, for each, the views their role uses; one site and one view

@@ -127,7 +127,8 @@ PERIOD_PARAMS = ("Period", "From", "To", "Format")
 PATHS: dict[str, dict[str, Any]] = {
     "/auth/login": {
         "post": _op(
-            "Sign in; sets the session cookie",
+            "Sign in; sets the session cookie. The answer's csrf_token must be sent as"
+            " X-CSRF-Token with every state-changing request of the session",
             OBJECT,
             errors=("400", "401", "422"),
             body=_body({"username": STRING, "password": STRING}, ["username", "password"]),
@@ -141,7 +142,9 @@ PATHS: dict[str, dict[str, Any]] = {
             errors=(),
         )
     },
-    "/auth/me": {"get": _op("The signed-in user", OBJECT, errors=("401",))},
+    "/auth/me": {
+        "get": _op("The signed-in user, with the session's csrf_token", OBJECT, errors=("401",))
+    },
     "/sites": {"get": _op("Sites with their services", {"type": "array", "items": OBJECT})},
     "/sites/{site}": {"get": _op("One site: services, desks, opening hours", OBJECT)},
     "/sites/{site}/board": {"get": _op("The public board snapshot", OBJECT)},
@@ -188,6 +191,25 @@ PATHS: dict[str, dict[str, Any]] = {
                 },
                 ["service", "scheduled_at"],
             ),
+        ),
+        "get": _op(
+            "A local day's appointments by time, with check-in state (staff)",
+            OBJECT,
+            errors=STAFF,
+            params=("Date",),
+        ),
+    },
+    "/sites/{site}/appointments/import": {
+        "post": _op(
+            "Add or update bookings from the booking system's CSV (text/csv body, columns"
+            " site,service,reference,scheduled_at,customer_name): all rows or none; a bad"
+            " row is 422 bad_csv naming its line",
+            {
+                "type": "object",
+                "properties": {"added": INTEGER, "updated": INTEGER, "unchanged": INTEGER},
+            },
+            errors=STAFF,
+            body={"required": True, "content": {"text/csv": {"schema": STRING}}},
         )
     },
     "/sites/{site}/appointments/{reference}/cancel": {
@@ -233,7 +255,10 @@ PATHS: dict[str, dict[str, Any]] = {
             "Call this visit to a desk",
             VISIT,
             errors=STAFF,
-            body=_body({"desk": INTEGER}, ["desk"]),
+            body=_body(
+                {"desk": INTEGER, "reason": {**STRING, "description": "kept in the event log"}},
+                ["desk"],
+            ),
         )
     },
     "/visits/{visit_id}/transfer": {
@@ -241,7 +266,10 @@ PATHS: dict[str, dict[str, Any]] = {
             "Send the visit to another service's queue, keeping its arrival time",
             VISIT,
             errors=STAFF,
-            body=_body({"service": STRING}, ["service"]),
+            body=_body(
+                {"service": STRING, "note": {**STRING, "description": "added to the notes"}},
+                ["service"],
+            ),
         )
     },
     "/visits/{visit_id}/cancel": {
@@ -250,6 +278,21 @@ PATHS: dict[str, dict[str, Any]] = {
             VISIT,
             errors=STAFF,
             body=_body({"reason": {"type": "string", "enum": ["cancelled", "left"]}}, []),
+        )
+    },
+    "/visits/{visit_id}/triage": {
+        "post": _op(
+            "Reception's triage: add a note, set needs or priority (only the fields sent)",
+            VISIT,
+            errors=STAFF,
+            body=_body(
+                {
+                    "note": STRING,
+                    "needs": {"type": "array", "items": STRING},
+                    "priority": {"type": "boolean"},
+                },
+                [],
+            ),
         )
     },
     "/desks/{desk_id}/open": {"post": _op("Open a desk", OBJECT, errors=STAFF)},
@@ -383,6 +426,7 @@ def document() -> dict[str, Any]:
                     **_query("format", "json (default) or csv with the same rows"),
                     "schema": {"type": "string", "enum": ["json", "csv"]},
                 },
+                "Date": _query("date", "the site's local day; today when omitted", "date"),
                 "Action": {
                     "name": "action",
                     "in": "path",
@@ -394,7 +438,16 @@ def document() -> dict[str, Any]:
                 },
             },
             "securitySchemes": {
-                "session": {"type": "apiKey", "in": "cookie", "name": "onestop_session"},
+                "session": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "onestop_session",
+                    "description": (
+                        "changes (POST, PUT, PATCH, DELETE) also send the session's csrf_token"
+                        " in X-CSRF-Token, else 403 csrf_failed; a session unused for"
+                        " STAFF_IDLE_MIN minutes ends (401 idle_timeout)"
+                    ),
+                },
                 "device": {"type": "http", "scheme": "bearer"},
             },
         },
