@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -223,3 +224,61 @@ def test_closing_the_day_by_hand_ends_the_stragglers_as_closed(
     for visit in stragglers:
         status = requests.get(f"{demo_server.url}/api/v1/tickets/{visit['token']}", timeout=10)
         assert status.json()["status"] == "closed"
+
+
+def test_reception_imports_books_checks_in_triages_and_posts_a_notice(
+    staff_page: Any, demo_server: LiveServer
+) -> None:
+    with api(demo_server, "adviser") as http:
+        desk_3 = demo_server.desk_ids(http)["Desk 3"]
+        http.post(f"{demo_server.url}/api/v1/desks/{desk_3}/open").raise_for_status()
+    for _ in range(2):
+        issue(demo_server, "HOU")
+    soon = datetime.now(UTC) + timedelta(minutes=5)
+    reception = staff_page("reception", "/staff/bootle/reception")
+
+    suggestion = reception.locator("#delay-suggestion")
+    expect(suggestion).to_contain_text("Housing")
+    expect(suggestion).to_contain_text("Post a delay notice?")
+    reception.get_by_role("button", name="Post notice").click()
+    expect(reception.locator("#message")).to_have_text("Notice posted")
+    expect(reception.locator("#current-notice")).to_contain_text("busier than usual")
+    expect(suggestion).to_be_hidden()
+    reception.get_by_role("button", name="Clear notice").click()
+    expect(reception.locator("#current-notice")).to_be_empty()
+
+    csv = (
+        "site,service,reference,scheduled_at,customer_name\n"
+        f"bootle,CT,GRACE1,{soon.isoformat(timespec='seconds')},Grace Hopper\n"
+    )
+    reception.locator("#import-file").set_input_files(
+        files=[{"name": "day.csv", "mimeType": "text/csv", "buffer": csv.encode()}]
+    )
+    reception.get_by_role("button", name="Import").click()
+    expect(reception.locator("#message")).to_have_text("1 added, 0 updated, 0 unchanged")
+    expect(reception.locator("#appointments")).to_contain_text("Grace Hopper")
+
+    reception.locator("#book-service").select_option("GEN")
+    reception.get_by_label("Date and time").fill(soon.astimezone().strftime("%Y-%m-%dT%H:%M"))
+    reception.locator("#book-name").fill("Ada Lovelace")
+    reception.get_by_role("button", name="Book", exact=True).click()
+    expect(reception.locator("#message")).to_contain_text("Booked: reference")
+    reception.get_by_role("button", name=re.compile("^Check in Ada Lovelace")).click()
+    expect(reception.locator("#message")).to_contain_text("checked in")
+    reception.get_by_role("textbox", name="Reference").fill("grace1")
+    reception.locator("#checkin-form").get_by_role("button", name="Check in").click()
+    expect(reception.locator("#appointments tr", has_text="Grace Hopper")).to_contain_text(
+        "checked in"
+    )
+
+    arrival = reception.locator("#not-greeted li", has_text="Grace Hopper")
+    arrival.get_by_text("Triage").click()
+    arrival.get_by_label("Service").select_option("BEN")
+    arrival.get_by_label("Note").fill("brought the letter")
+    arrival.get_by_label("Needs (comma-separated)").fill("hearing loop")
+    arrival.get_by_role("button", name="Greet and save").click()
+    expect(reception.locator("#not-greeted li", has_text="Grace Hopper")).to_have_count(0)
+    queued = reception.locator("#appointment-queue li", has_text="Grace Hopper")
+    expect(queued).to_contain_text("Benefits")
+    expect(queued).to_contain_text("hearing loop")
+    assert_accessible(reception)
