@@ -191,9 +191,12 @@ def test_two_desks_calling_the_same_person_show_the_conflict_to_one(
 def test_an_adviser_cannot_open_manager_pages(
     contexts: dict[str, BrowserContext], demo_server: LiveServer
 ) -> None:
-    refused = contexts["adviser"].request.get(f"{demo_server.url}/staff/bootle/team")
-    assert refused.status == 403
-    assert "Not allowed" in refused.text()
+    for path in ("/staff/reports", "/staff/bootle/team"):
+        assert contexts["adviser"].request.get(f"{demo_server.url}{path}").status == 403, path
+    assert (
+        "Not allowed"
+        in contexts["adviser"].request.get(f"{demo_server.url}/staff/bootle/team").text()
+    )
     manager = contexts["manager"].new_page()
     assert manager.goto("/staff/bootle/team").status == 200
     expect(manager.get_by_role("cell", name="adviser", exact=True)).to_be_visible()
