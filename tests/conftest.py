@@ -115,6 +115,8 @@ def app(
             "CLOCK": clock,
             "PUBLISHER": publisher,
             "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
+            # Tests move the clock by days while signed in; idle sign-out has its own tests.
+            "STAFF_IDLE_MIN": 7 * 24 * 60,
         }
     )
     uow = uow_for(app)
