@@ -28,6 +28,18 @@ def local_date(instant: datetime, tz: str) -> date:
     return instant.astimezone(zone(tz)).date()
 
 
+def parse_instant(text: str) -> datetime:
+    """An ISO 8601 time that carries its UTC offset (files from elsewhere must say which
+    instant they mean); ValueError says what is wrong with it."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO 8601 time") from None
+    if value.tzinfo is None:
+        raise ValueError(f"{text!r} has no UTC offset")
+    return value
+
+
 def start_of_day(day: date, tz: str) -> datetime:
     """The instant (UTC) the site-local day `day` begins: its local midnight."""
     return at_wall_clock(day, timedelta(0), tz)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import Invalid
 from ..models import Service, Site
+from ..rules.calendar import parse_instant
 from ..rules.lifecycle import Status
 from . import past_visits
 from .past_visits import PastVisit
@@ -114,12 +115,9 @@ def _instant(column: str, value: str) -> datetime | None:
     if not value:
         return None
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise RowError(f"{column}: {value!r} is not an ISO 8601 date-time") from None
-    if parsed.tzinfo is None:
-        raise RowError(f"{column}: {value!r} has no UTC offset")
-    return parsed
+        return parse_instant(value)
+    except ValueError as exc:
+        raise RowError(f"{column}: {exc}") from None
 
 
 def _check_times(times: dict[str, datetime | None], kind: str, outcome: str, now: datetime) -> None:

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from ..errors import Invalid
+from ..rules.calendar import parse_instant
 
 EVENT_TYPES = ("desk_open", "desk_close", "book", "walk_in", "check_in")
 T = TypeVar("T")
@@ -258,9 +259,6 @@ def _opt_positive(doc: dict[str, Any], key: str, where: str) -> float | None:
 def _time(doc: dict[str, Any], key: str, where: str) -> datetime:
     text = _req(doc, key, str, "an ISO 8601 time with an offset", where)
     try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise ScenarioError(f"{where}{key}: {text!r} is not an ISO 8601 time") from None
-    if value.tzinfo is None:
-        raise ScenarioError(f"{where}{key}: {text!r} has no UTC offset")
-    return value
+        return parse_instant(text)
+    except ValueError as exc:
+        raise ScenarioError(f"{where}{key}: {exc}") from None
