@@ -16,9 +16,11 @@ from flask.typing import ResponseReturnValue
 from queue_service.api.context import actor, uow
 from queue_service.errors import Forbidden, NotAuthenticated
 from queue_service.rules import periods
+from queue_service.rules.permissions import Role
 from queue_service.services import reports
 
 from . import report_charts
+from .access import staff_page
 from .views import bp
 
 KINDS = ("day", "week", "month", "quarter", "custom")
@@ -28,7 +30,8 @@ OVERVIEW = ("summary", "hourly", "weekly", "waits", "services")
 
 
 @bp.get("/reports")
-def overview() -> ResponseReturnValue:
+@staff_page(Role.MANAGER, Role.ADMIN)
+def overview(user: dict[str, Any]) -> ResponseReturnValue:
     """The overview: summary side by side, charts by hour, week and wait, the breakdowns."""
     return _page(
         "reports/overview.html",
@@ -42,7 +45,8 @@ def overview() -> ResponseReturnValue:
 
 
 @bp.get("/reports/standards")
-def standards() -> ResponseReturnValue:
+@staff_page(Role.MANAGER, Role.ADMIN)
+def standards(user: dict[str, Any]) -> ResponseReturnValue:
     """The standards report in the council's "Our aims / What we achieved" form."""
     return _page("reports/standards.html", ("standards",), lambda bodies: {})
 

@@ -19,7 +19,9 @@ def test_report_pages_are_for_managers_and_show_their_sites(
     app: Flask, client: FlaskClient
 ) -> None:
     import_rows(app, VISIT)
-    assert client.get("/staff/reports").status_code == 401
+    anonymous = client.get("/staff/reports")
+    assert anonymous.status_code == 302
+    assert anonymous.headers["Location"].startswith("/staff/login?next=/staff/reports")
     assert signed_in(app, "bootle-adviser").get("/staff/reports").status_code == 403
     manager = signed_in(app, "bootle-manager")
     page = manager.get("/staff/reports?kind=month&on=2026-10-05")
