@@ -17,7 +17,7 @@ LANGUAGES := pl ar
 PO_FILES := $(wildcard $(addsuffix /translations/*/LC_MESSAGES/messages.po,$(UI_PACKAGES)))
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test lint format bench bench-estimates install vendor translations messages migration clean
+.PHONY: run test lint format bench bench-estimates load install vendor translations messages migration clean
 
 run: $(STAMP) vendor translations
 	$(BIN)/queue-service db upgrade
@@ -48,6 +48,11 @@ bench: $(STAMP)
 # BENCH_DAYS=2 (say) runs fewer simulated days per scenario for a quicker estimate bench.
 bench-estimates: $(STAMP)
 	$(BIN)/python scripts/bench_estimates.py
+
+# Five minutes of the deployed layout (two processes, PostgreSQL, Redis, nginx) under load; needs
+# nginx. LOAD_SECONDS, LOAD_CLIENTS, LOAD_KIOSKS, LOAD_DESKS scale it (see scripts/load.py).
+load: $(STAMP)
+	$(BIN)/python scripts/load.py
 
 install: $(STAMP)
 
