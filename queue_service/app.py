@@ -13,7 +13,7 @@ import reception_ui
 
 from . import api, db, realtime, web
 from .clock import SystemClock
-from .config import from_environment
+from .config import DEFAULT_RETENTION_DAYS, from_environment
 from .passwords import DEFAULT_METHOD, Passwords
 from .services.memo import Memo
 
@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_METHOD": DEFAULT_METHOD,
     # A staff session unused this long ends (api/security.py).
     "STAFF_IDLE_MIN": 30,
+    # Personal fields of visits older than this many local days are erased (docs/PRIVACY.md).
+    "RETENTION_DAYS": DEFAULT_RETENTION_DAYS,
     # Browser tests only: staff pages may shift their clocks with `?clock_offset_s=`.
     "STAFF_CLOCK_OFFSETS": False,
 }

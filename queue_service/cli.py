@@ -29,6 +29,7 @@ from .services import (
     appointment_import,
     history,
     reports,
+    retention,
     site_config,
     staffing,
     visit_import,
@@ -244,6 +245,24 @@ def seed_history(site: str, days: int, per_day: float, seed: int) -> None:
             on_day=lambda: bar.update(1),
         )
     click.echo(f"{site}: {count} visits written")
+
+
+@cli.command(name="purge")
+@click.option("--dry-run", is_flag=True, help="Say what would be erased; change nothing.")
+def purge(dry_run: bool) -> None:
+    """Erase names, notes and other personal fields older than RETENTION_DAYS, and
+    idempotency records older than a day (the serving process does this daily)."""
+    app = create_app()
+    days = app.config["RETENTION_DAYS"]
+    done = retention.purge(UnitOfWork.for_app(app), days, dry_run=dry_run)
+    erase, remove = ("would erase", "would remove") if dry_run else ("erased", "removed")
+    click.echo(f"keeping personal fields for {days} days")
+    for site in done.sites:
+        click.echo(
+            f"{site.site}: {erase} {site.visits} visits, {site.appointments} appointments, "
+            f"{site.log_entries} log entries (local days before {site.first_day_kept})"
+        )
+    click.echo(f"idempotency records: {remove} {done.idempotency_records} older than a day")
 
 
 @cli.command(name="serve")

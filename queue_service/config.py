@@ -9,6 +9,9 @@ from typing import Any
 
 from .passwords import DEFAULT_METHOD, Passwords
 
+# How long names, notes and other personal fields are kept (docs/PRIVACY.md).
+DEFAULT_RETENTION_DAYS = 90
+
 
 class ConfigError(RuntimeError):
     """The environment does not describe a runnable configuration."""
@@ -46,28 +49,38 @@ def from_environment() -> dict[str, Any]:
         "REDIS_CHANNEL": os.environ.get("REDIS_CHANNEL", "onestop-queue"),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "SESSION_COOKIE_SECURE": environment == "production",
-        "LIVE_TICK_S": _seconds("LIVE_TICK_S", 30),
+        "LIVE_TICK_S": _whole_number("LIVE_TICK_S", 30, "seconds"),
         "PASSWORD_HASH_METHOD": _password_hash_method(environment),
         # seed-demo leaves the demo devices' tokens here so that the home page can link to
         # paired demo pages; never in production, where seed-demo refuses to run.
         "DEMO_DEVICES_FILE": (
             None if environment == "production" else str(instance / "demo_devices.json")
         ),
-        "DAY_END_CHECK_S": _seconds("DAY_END_CHECK_S", 300),
-        "STAFF_IDLE_MIN": _seconds("STAFF_IDLE_MIN", 30),
+        "DAY_END_CHECK_S": _whole_number("DAY_END_CHECK_S", 300, "seconds"),
+        "STAFF_IDLE_MIN": _whole_number("STAFF_IDLE_MIN", 30, "minutes"),
+        "RETENTION_DAYS": _retention_days(),
         "STAFF_CLOCK_OFFSETS": (
             os.environ.get("STAFF_CLOCK_OFFSETS") == "1" and environment != "production"
         ),
     }
 
 
-def _seconds(name: str, default: int) -> int:
+def _whole_number(name: str, default: int, unit: str) -> int:
     raw = os.environ.get(name)
     if raw is None:
         return default
     if not raw.isdigit():
-        raise ConfigError(f"{name} must be a whole number of seconds, not {raw!r}")
+        raise ConfigError(f"{name} must be a whole number of {unit}, not {raw!r}")
     return int(raw)
+
+
+def _retention_days() -> int:
+    """Days after which visits' personal fields are erased (docs/PRIVACY.md). At least one:
+    today's queue, names and notes included, is what the staff are working with."""
+    days = _whole_number("RETENTION_DAYS", DEFAULT_RETENTION_DAYS, "days")
+    if days < 1:
+        raise ConfigError("RETENTION_DAYS must be at least 1")
+    return days
 
 
 def _password_hash_method(environment: str) -> str:

@@ -197,11 +197,14 @@ class Appointment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"))
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
-    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    # The booking's reference links it to a person in the booking system: None once purged.
+    reference: Mapped[str | None] = mapped_column(String(16), unique=True)
     scheduled_at: Mapped[datetime]
     customer_name: Mapped[str | None] = mapped_column(String(120))
     status: Mapped[str] = mapped_column(String(20), default="booked")
     created_at: Mapped[datetime]
+    # When the retention purge erased its personal fields (services/retention.py).
+    purged_at: Mapped[datetime | None]
 
     site: Mapped[Site] = relationship()
     service: Mapped[Service] = relationship()
@@ -250,6 +253,9 @@ class Visit(Base):
     estimate_at_issue_s: Mapped[int | None]
     estimate_at_issue_low_s: Mapped[int | None]
     estimate_at_issue_high_s: Mapped[int | None]
+    # When the retention purge erased its personal fields (services/retention.py); the token
+    # was replaced then too, so the paper ticket no longer leads here.
+    purged_at: Mapped[datetime | None]
 
     site: Mapped[Site] = relationship()
     service: Mapped[Service] = relationship()
@@ -265,7 +271,8 @@ class Visit(Base):
 
 
 class VisitEvent(Base):
-    """The append-only log: one row per transition, never updated or deleted."""
+    """The append-only log: one row per transition, never deleted. The retention purge is the
+    one thing that rewrites a row: it drops the free text and needs from `data`."""
 
     __tablename__ = "visit_event"
 

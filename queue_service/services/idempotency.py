@@ -5,13 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from ..errors import Invalid
 from ..models import IdempotencyRecord
+
+# A retry comes within seconds or minutes; a day covers a kiosk that was offline overnight.
+# After that the record only holds an old answer (with its ticket's token), so it goes.
+KEEP = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -69,3 +74,11 @@ def remember(
             created_at=now,
         )
     )
+
+
+def forget_old(session: Session, now: datetime) -> int:
+    """Remove the records older than `KEEP` (the daily housekeeping); returns how many."""
+    result = session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.created_at < now - KEEP)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
