@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from queue_service.app import create_app
 from queue_service.clock import ManualClock
+from queue_service.rules.permissions import SYSTEM
+from queue_service.services import tickets
+from queue_service.services.uow import UnitOfWork
 from tests.conftest import RecordingPublisher, demo_document
 from tests.support.liveserver import cli, reset_database
 
@@ -201,3 +204,43 @@ def test_import_appointments_loads_once_and_a_bad_row_loads_nothing(
     bad.write_text("\n".join(bad.read_text().splitlines()[:-1]) + "\n")
     fixed = cli(env, "import-appointments", str(bad))
     assert fixed.stdout == "1 added, 0 updated, 2 unchanged\n"
+
+
+def test_purge_says_per_site_what_it_erases_and_a_dry_run_changes_nothing(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "sites.toml").write_text(SITES)
+    cli(env, "sites", "load", str(tmp_path / "sites.toml"))
+    app = create_app(
+        {
+            "QUEUE_ENV": "test",
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": env["DATABASE_URL"],
+            "CLOCK": ManualClock(datetime.now(UTC) - timedelta(days=12)),
+            "PUBLISHER": RecordingPublisher(),
+        }
+    )
+    request = tickets.TicketRequest(service="CT", customer_name="Old Name")
+    for _ in range(2):
+        tickets.issue_ticket(UnitOfWork.for_app(app), SYSTEM, "bootle", request)
+    app.extensions["queue_engine"].dispose()
+    env = {**env, "RETENTION_DAYS": "10"}
+
+    would = cli(env, "purge", "--dry-run")
+    did = cli(env, "purge")
+    again = cli(env, "purge")
+
+    assert would.returncode == did.returncode == again.returncode == 0, would.stderr
+    assert "bootle: would erase 2 visits, 0 appointments, 0 log entries" in would.stdout
+    assert "bootle: erased 2 visits, 0 appointments, 0 log entries" in did.stdout
+    assert "bootle: erased 0 visits" in again.stdout
+    assert "keeping personal fields for 10 days" in did.stdout
+    assert "idempotency records: removed 0 older than a day" in did.stdout
+
+
+@pytest.mark.parametrize("days", ["0", "ninety", "-5"])
+def test_a_bad_retention_period_is_one_clear_line(env: dict[str, str], days: str) -> None:
+    result = cli({**env, "RETENTION_DAYS": days}, "purge")
+    assert result.returncode == 1
+    assert "RETENTION_DAYS must be" in result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr

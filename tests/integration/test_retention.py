@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from queue_service.clock import ManualClock
 from queue_service.models import Appointment, IdempotencyRecord, Visit, VisitEvent
+from queue_service.realtime import day_end
 from queue_service.rules import periods
 from queue_service.rules.permissions import SYSTEM
 from queue_service.services import reports, retention
@@ -273,3 +274,29 @@ def test_idempotency_records_are_removed_after_a_day(
     # A retry within the day still gets its first answer; the old key is a new request.
     assert tap("half an hour ago")["id"] == recent["id"]
     assert tap("yesterday")["id"] != old["id"]
+
+
+def test_the_serving_process_purges_at_start_up_and_then_once_a_day(
+    uow: UnitOfWork, reception: FlaskClient, clock: ManualClock
+) -> None:
+    def named_ticket() -> int:
+        body = reception.post(
+            f"{API}/sites/bootle/tickets", json={"service": "GEN", "customer_name": "Someone"}
+        ).json
+        return int(body["id"])
+
+    clock.set(PURGED_DAY)
+    first = named_ticket()
+    clock.advance(days=1)
+    second = named_ticket()
+    housekeeping = day_end.Housekeeping(uow, RETENTION_DAYS)
+    clock.set(NINETY_ONE_DAYS_LATER)
+
+    housekeeping.run_if_due()
+    assert visit_row(uow, first).customer_name is None
+    clock.advance(days=1, seconds=-1)
+    housekeeping.run_if_due()
+    assert visit_row(uow, second).customer_name == "Someone"
+    clock.advance(seconds=1)
+    housekeeping.run_if_due()
+    assert visit_row(uow, second).customer_name is None
