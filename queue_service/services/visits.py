@@ -199,10 +199,11 @@ def record(
     data: dict[str, Any],
 ) -> dict[str, Any]:
     """Log the transition, bump the site, queue the events and describe the visit for staff."""
+    # The desk through the relationship: a call or transfer has just changed it, and
+    # `visit.desk_id` still holds the old one until the next flush.
+    desk_id = visit.desk.id if visit.desk is not None else None
     session.add(
-        VisitEvent(
-            visit=visit, type=action, at=now, actor=actor.label, desk_id=visit.desk_id, data=data
-        )
+        VisitEvent(visit=visit, type=action, at=now, actor=actor.label, desk_id=desk_id, data=data)
     )
     session.flush()
     uow.touch(site)

@@ -184,3 +184,23 @@ def test_a_recall_is_on_the_boards_recent_calls_with_its_desk(
 
     recent = adviser.get("/api/v1/sites/bootle/board").json["recent"]
     assert [(c["number"], c["desk"]) for c in recent] == [("C001", "Desk 2"), ("C001", "Desk 2")]
+
+
+def test_each_log_row_names_the_desk_the_visit_is_at_after_the_step(
+    app: Flask, adviser: FlaskClient
+) -> None:
+    desk = desk_id(adviser, "Desk 1")
+    vid = adviser.post("/api/v1/sites/bootle/tickets", json={"service": "CT"}).json["id"]
+    adviser.post(f"/api/v1/desks/{desk}/open")
+    assert adviser.post(f"/api/v1/desks/{desk}/call-next").json["id"] == vid
+    adviser.post(f"/api/v1/visits/{vid}/start")
+    adviser.post(f"/api/v1/visits/{vid}/transfer", json={"service": "BEN"})
+
+    with uow_for(app).reading() as session:
+        rows = session.execute(
+            select(VisitEvent.type, VisitEvent.desk_id)
+            .where(VisitEvent.visit_id == vid)
+            .order_by(VisitEvent.id)
+        )
+        logged = [tuple(row) for row in rows]
+    assert logged == [("arrive", None), ("call", desk), ("start", desk), ("transfer", None)]
