@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from . import (
+    audit,
     auth,
     desks,
     errors,
@@ -27,7 +28,7 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     app.before_request(validation.check_path)
     app.register_blueprint(health.bp)
-    modules = (auth, sites, tickets, visits, desks, reports, staffing, openapi)
+    modules = (auth, sites, tickets, visits, desks, reports, staffing, audit, openapi)
     for module in modules:
         app.register_blueprint(module.bp, url_prefix=PREFIX)
     security.init_app(app, {module.bp.name for module in modules})

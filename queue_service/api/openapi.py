@@ -177,6 +177,15 @@ PATHS: dict[str, dict[str, Any]] = {
             body=_body({"reference": STRING}, ["reference"]),
         )
     },
+    "/sites/{site}/audit": {
+        "get": _op(
+            "Managers of the site: one page of its event log on a local day, oldest first"
+            " (who acted, on which visit, at which desk, with the entry's data)",
+            OBJECT,
+            errors=("401", "403", "404", "422"),
+            params=("Date", "Page", "PerPage"),
+        )
+    },
     "/sites/{site}/appointments": {
         "post": _op(
             "Book an appointment",
@@ -427,6 +436,14 @@ def document() -> dict[str, Any]:
                     "schema": {"type": "string", "enum": ["json", "csv"]},
                 },
                 "Date": _query("date", "the site's local day; today when omitted", "date"),
+                "Page": {
+                    **_query("page", "the page, from 1"),
+                    "schema": {"type": "integer", "minimum": 1},
+                },
+                "PerPage": {
+                    **_query("per_page", "entries per page (default 50)"),
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+                },
                 "Action": {
                     "name": "action",
                     "in": "path",

@@ -10,6 +10,7 @@ from ..rules.periods import PeriodError, resolve
 from ..services import reports
 from ..services.reports.export import to_csv
 from .context import actor, uow
+from .validation import only_query
 
 bp = Blueprint("reports", __name__)
 
@@ -20,9 +21,7 @@ FORMATS = ("json", "csv")
 def show(name: str) -> ResponseReturnValue:
     """One report, for `site` or every site the manager may see."""
     args = request.args
-    unknown = sorted(set(args) - PARAMETERS)
-    if unknown:
-        raise Invalid("unknown parameter", fields=dict.fromkeys(unknown, "unknown parameter"))
+    only_query(PARAMETERS)
     output = args.get("format", "json")
     if output not in FORMATS:
         raise Invalid("unknown format", fields={"format": "must be json or csv"})

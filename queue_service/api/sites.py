@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from ..errors import Invalid
 from ..services import appointment_import, appointments, closing, notices, snapshots, tickets
 from .context import actor, idempotency_key, uow
-from .validation import Form
+from .validation import Form, query_date
 
 bp = Blueprint("sites", __name__)
 
@@ -77,12 +75,7 @@ def book_appointment(site: str) -> ResponseReturnValue:
 @bp.get("/sites/<site>/appointments")
 def list_appointments(site: str) -> ResponseReturnValue:
     """A local day's appointments (`?date=YYYY-MM-DD`, today by default) with check-in state."""
-    raw = request.args.get("date")
-    try:
-        day = date.fromisoformat(raw) if raw else None
-    except ValueError:
-        raise Invalid("date must be YYYY-MM-DD", fields={"date": "bad date"}) from None
-    return appointments.day_list(uow(), actor(), site, day)
+    return appointments.day_list(uow(), actor(), site, query_date("date"))
 
 
 @bp.post("/sites/<site>/appointments/import")

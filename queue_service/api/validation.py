@@ -4,7 +4,7 @@ one 4xx answer."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import request
@@ -33,6 +33,33 @@ def check_path() -> None:
     bad = {name: UNSTORABLE for name, v in values.items() if isinstance(v, str) and not storable(v)}
     if bad:
         raise Invalid("the path holds characters that are not allowed", fields=bad)
+
+
+def only_query(allowed: set[str]) -> None:
+    """Refuse query parameters the endpoint does not know (a typo must not be ignored)."""
+    unknown = sorted(set(request.args) - allowed)
+    if unknown:
+        raise Invalid("unknown parameter", fields=dict.fromkeys(unknown, "unknown parameter"))
+
+
+def query_date(name: str) -> date | None:
+    """A `YYYY-MM-DD` query parameter, or None when it is absent."""
+    raw = request.args.get(name)
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise Invalid(f"{name} must be YYYY-MM-DD", fields={name: "bad date"}) from None
+
+
+def query_integer(name: str, default: int, minimum: int, maximum: int) -> int:
+    """A whole-number query parameter within bounds, or `default` when it is absent."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not minimum <= int(raw) <= maximum:
+        message = f"must be a whole number from {minimum} to {maximum}"
+        raise Invalid(f"{name} {message}", fields={name: message})
+    return int(raw)
 
 
 class Form:

@@ -30,6 +30,7 @@ class Permission(StrEnum):
     SERVE = "serve"  # call, recall, start, complete, no-show; open, close and call at a desk
     POST_NOTICE = "post_notice"
     VIEW_REPORTS = "view_reports"
+    VIEW_AUDIT = "view_audit"  # the event log: who did what to which visit
 
 
 _FRONT = frozenset(
