@@ -17,10 +17,10 @@ from queue_service.api.context import actor, uow
 from queue_service.errors import Forbidden, NotAuthenticated
 from queue_service.rules import periods
 from queue_service.rules.permissions import Role
-from queue_service.services import reports
+from queue_service.services import reports, snapshots
 
 from . import report_charts
-from .access import staff_page
+from .access import staff_page, works_at
 from .views import bp
 
 KINDS = ("day", "week", "month", "quarter", "custom")
@@ -34,6 +34,7 @@ OVERVIEW = ("summary", "hourly", "weekly", "waits", "services")
 def overview(user: dict[str, Any]) -> ResponseReturnValue:
     """The overview: summary side by side, charts by hour, week and wait, the breakdowns."""
     return _page(
+        user,
         "reports/overview.html",
         OVERVIEW,
         lambda bodies: {
@@ -48,10 +49,11 @@ def overview(user: dict[str, Any]) -> ResponseReturnValue:
 @staff_page(Role.MANAGER, Role.ADMIN)
 def standards(user: dict[str, Any]) -> ResponseReturnValue:
     """The standards report in the council's "Our aims / What we achieved" form."""
-    return _page("reports/standards.html", ("standards",), lambda bodies: {})
+    return _page(user, "reports/standards.html", ("standards",), lambda bodies: {})
 
 
 def _page(
+    user: dict[str, Any],
     template: str,
     names: tuple[str, ...],
     extra: Callable[[dict[str, dict[str, Any]]], dict[str, Any]],
@@ -59,20 +61,26 @@ def _page(
     """A page of the reports `names` for the picked period, or why it cannot be shown."""
     picked = _picked_period()
     if isinstance(picked, str):
-        return _refused(picked, 422)
+        return refused(picked, 422)
     period, name, form = picked
     try:
         bodies = {n: reports.report(uow(), actor(), n, None, period, name) for n in names}
     except (NotAuthenticated, Forbidden) as exc:
-        return _refused(exc.message, exc.status)
+        return refused(exc.message, exc.status)
     return render_template(
         template,
         form=form,
         kinds=KINDS,
         bodies=bodies,
         query=_query(period, name),
+        nav_sites=nav_sites(user),
         **extra(bodies),
     )
+
+
+def nav_sites(user: dict[str, Any]) -> list[dict[str, Any]]:
+    """The sites whose audit trail the report pages' navigation links to: the user's own."""
+    return [s for s in snapshots.list_sites(uow()) if works_at(user, s["slug"])]
 
 
 def _picked_period() -> tuple[periods.Period, str | None, dict[str, str]] | str:
@@ -98,5 +106,6 @@ def _query(period: periods.Period, name: str | None) -> str:
     return f"period={name}" if name else f"from={period.first}&to={period.last}"
 
 
-def _refused(message: str, status: int) -> tuple[str, int]:
+def refused(message: str, status: int) -> tuple[str, int]:
+    """The page that says why a report page cannot be shown."""
     return render_template("reports/refused.html", message=message, status=status), status
