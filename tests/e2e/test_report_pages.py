@@ -87,3 +87,31 @@ def test_the_pages_ask_for_a_manager(page: Page, history: str) -> None:
     page.goto(f"/staff/reports?{history}")
     expect(page).to_have_url(re.compile(r"/staff/login\?next=/staff/reports"))
     expect(page.get_by_role("button", name=re.compile("sign in", re.IGNORECASE))).to_be_visible()
+
+
+def test_the_audit_trail_is_an_accessible_table_reached_from_the_reports(
+    page: Page, history: str
+) -> None:
+    sign_in(page)
+    csrf = page.request.get("/api/v1/auth/me").json()["csrf_token"]
+    issued = page.request.post(
+        "/api/v1/sites/bootle/tickets",
+        data={"service": "CT", "customer_name": "Audit Test"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert issued.ok, issued.text()
+    page.goto(f"/staff/reports?{history}")
+
+    page.get_by_role("link", name="Audit trail: Bootle One Stop Shop").click()
+
+    expect(page).to_have_url(re.compile(r"/staff/bootle/audit$"))
+    table = page.locator("table.audit-table")
+    expect(table.get_by_role("columnheader")).to_have_text(
+        ["Time", "Ticket", "What", "Who", "Desk", "Details"]
+    )
+    expect(table.get_by_role("row").filter(has_text=issued.json()["number"]).first).to_contain_text(
+        ADMIN
+    )
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+    keep(page, "reports-audit")
