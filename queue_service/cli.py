@@ -70,10 +70,16 @@ def sites_group() -> None:
 
 @sites_group.command(name="load")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def sites_load(file: Path) -> None:
+@click.option(
+    "--replace-rota",
+    is_flag=True,
+    help="The file's [[site.rota]] replaces a rota managers have edited (kept otherwise).",
+)
+def sites_load(file: Path, replace_rota: bool) -> None:
     """Create or update sites from a TOML file (idempotent)."""
     app = create_app()
-    for line in site_config.load_sites(UnitOfWork.for_app(app), _read_toml(file)):
+    uow = UnitOfWork.for_app(app)
+    for line in site_config.load_sites(uow, _read_toml(file), replace_rota=replace_rota):
         click.echo(line)
     _send_pushes(app)
 

@@ -98,6 +98,10 @@ class Site(Base):
     public_board: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Rises by one with every committed change at the site; screens use it to drop stale pushes.
     version: Mapped[int] = mapped_column(default=0)
+    # Who last changed the rota through the API, and when; None while the rota is the sites
+    # file's. A manager's rota is kept when the file is loaded again (services/site_config.py).
+    rota_edited_by: Mapped[str | None] = mapped_column(String(60))
+    rota_edited_at: Mapped[datetime | None]
 
     services: Mapped[list[Service]] = relationship(
         back_populates="site", order_by="Service.position"

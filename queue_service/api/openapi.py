@@ -90,6 +90,35 @@ CLOSED_DAY = {
     "properties": {"site": STRING, "closed": INTEGER, "version": INTEGER},
 }
 
+SHIFT = {
+    "type": "object",
+    "required": ["desk", "weekday", "from", "to"],
+    "properties": {
+        "desk": {**STRING, "description": "the desk's name", "example": "Desk 1"},
+        "weekday": {"type": "string", "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]},
+        "from": {**STRING, "example": "09:00", "description": "local time, HH:MM"},
+        "to": {
+            **STRING,
+            "example": "12:30",
+            "description": "local time, after from; 24:00 at most",
+        },
+    },
+}
+ROTA = {
+    "type": "object",
+    "properties": {
+        "site": STRING,
+        "version": INTEGER,
+        "revision": {**STRING, "description": "send back as If-Match to save over this rota only"},
+        "timezone": STRING,
+        "opening_hours": OBJECT,
+        "edited_by": {**STRING, "nullable": True, "description": "null: the sites file's rota"},
+        "edited_at": TIME,
+        "desks": {"type": "array", "items": OBJECT},
+        "shifts": {"type": "array", "items": SHIFT},
+    },
+}
+
 
 def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": "object", "properties": properties}
@@ -240,6 +269,26 @@ PATHS: dict[str, dict[str, Any]] = {
             "Close the day: every visit still waiting or called becomes closed",
             CLOSED_DAY,
             errors=STAFF,
+        ),
+    },
+    "/sites/{site}/rota": {
+        "get": _op(
+            "The week's planned desk hours (staff of the site), with the desks and opening"
+            " hours; the ETag header is the answer's revision",
+            ROTA,
+            errors=("401", "403", "404"),
+        ),
+        "put": _op(
+            "Replace the week's planned desk hours (managers). The site's version rises, so"
+            " estimates and screens use the new rota at once. A bad entry is 422 naming"
+            " `shifts[i].field` (unknown desk, weekday, time, to not after from, overlapping"
+            " hours of one desk); with If-Match, a rota changed since is 409 rota_changed."
+            " A later `queue-service sites load` keeps this rota unless run with"
+            " --replace-rota",
+            ROTA,
+            errors=STAFF,
+            params=("IfMatch",),
+            body=_body({"shifts": {"type": "array", "items": SHIFT}}, ["shifts"]),
         ),
     },
     "/tickets/{token}": {"get": _op("A ticket's public status", VISIT)},
@@ -434,6 +483,13 @@ def document() -> dict[str, Any]:
                 "Format": {
                     **_query("format", "json (default) or csv with the same rows"),
                     "schema": {"type": "string", "enum": ["json", "csv"]},
+                },
+                "IfMatch": {
+                    "name": "If-Match",
+                    "in": "header",
+                    "required": False,
+                    "schema": STRING,
+                    "description": "the revision (or ETag) the edit started from",
                 },
                 "Date": _query("date", "the site's local day; today when omitted", "date"),
                 "Page": {

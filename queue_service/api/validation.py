@@ -69,6 +69,7 @@ class Form:
         self._data = data
         self._read: set[str] = set()
         self.errors: dict[str, str] = {}
+        self._parts: list[tuple[str, Form]] = []
 
     @classmethod
     def from_request(cls, *, optional: bool = False) -> Form:
@@ -180,6 +181,22 @@ class Form:
             return []
         return [v.strip() for v in value]
 
+    def objects(self, name: str, *, required: bool = False, max_items: int = 100) -> list[Form]:
+        """A list of JSON objects, each read with its own Form; their problems are reported
+        here as `name[i].field`."""
+        value = self._take(name, required)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self._fail(name, "must be a list of objects")
+            return []
+        if len(value) > max_items:
+            self._fail(name, f"must have at most {max_items} items")
+            return []
+        parts = [Form(v) for v in value]
+        self._parts.extend((f"{name}[{i}].", part) for i, part in enumerate(parts))
+        return parts
+
     def instant(self, name: str, *, required: bool = False) -> datetime | None:
         """An ISO 8601 date-time that states its offset."""
         value = self._take(name, required)
@@ -202,5 +219,13 @@ class Form:
         """Refuse the body if any field was bad or unknown."""
         for name in self._data.keys() - self._read:
             self.errors[name] = "unknown field"
+        for prefix, part in self._parts:
+            part.done_into(prefix, self.errors)
         if self.errors:
             raise Invalid("some fields are not valid", fields=dict(sorted(self.errors.items())))
+
+    def done_into(self, prefix: str, errors: dict[str, str]) -> None:
+        """Add this (nested) object's problems, unknown fields included, to `errors`."""
+        for name in self._data.keys() - self._read:
+            self.errors[name] = "unknown field"
+        errors.update((prefix + name, text) for name, text in self.errors.items())

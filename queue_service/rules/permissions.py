@@ -31,6 +31,7 @@ class Permission(StrEnum):
     POST_NOTICE = "post_notice"
     VIEW_REPORTS = "view_reports"
     VIEW_AUDIT = "view_audit"  # the event log: who did what to which visit
+    EDIT_ROTA = "edit_rota"  # the site's planned desk hours
 
 
 _FRONT = frozenset(

@@ -2,6 +2,8 @@
 
 Loading is idempotent: sites are matched by slug, services by code, desks by name. A service
 or desk missing from the file is deactivated, not deleted, because past visits refer to it.
+The file's rota seeds the planned desk hours; once a manager edits them (services/rota.py)
+the file no longer overwrites them unless told to (`sites load --replace-rota`).
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import Invalid
-from ..models import Desk, RotaShift, Service, Site
+from ..models import Desk, Service, Site
 from ..rules.calendar import DAYS, CalendarError, parse_span, validate_hours, zone
+from ..rules.rota import read_week
+from . import rota
 from .uow import UnitOfWork
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -27,8 +31,11 @@ SITE_SETTINGS = {
 }
 
 
-def load_sites(uow: UnitOfWork, document: dict[str, Any]) -> list[str]:
-    """Create or update every site in the document; returns one summary line per site."""
+def load_sites(
+    uow: UnitOfWork, document: dict[str, Any], *, replace_rota: bool = False
+) -> list[str]:
+    """Create or update every site in the document; returns one summary line per site.
+    `replace_rota`: the file's rota replaces one a manager has edited (else that is kept)."""
     sites = document.get("site")
     if not isinstance(sites, list) or not sites:
         raise Invalid("the file has no [[site]] tables")
@@ -36,7 +43,7 @@ def load_sites(uow: UnitOfWork, document: dict[str, Any]) -> list[str]:
     with uow.writing() as session:
         for index, spec in enumerate(sites):
             try:
-                lines.append(_load_site(uow, session, spec))
+                lines.append(_load_site(uow, session, spec, replace_rota))
             except (KeyError, TypeError, ValueError, CalendarError) as exc:
                 where = spec.get("slug", f"#{index + 1}") if isinstance(spec, dict) else index + 1
                 raise Invalid(f"site {where}: {exc}") from exc
@@ -44,7 +51,7 @@ def load_sites(uow: UnitOfWork, document: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _load_site(uow: UnitOfWork, session: Session, spec: dict[str, Any]) -> str:
+def _load_site(uow: UnitOfWork, session: Session, spec: dict[str, Any], replace_rota: bool) -> str:
     slug = str(spec["slug"])
     if not SLUG.match(slug):
         raise ValueError(f"slug {slug!r} must be lower-case letters, digits and hyphens")
@@ -69,12 +76,11 @@ def _load_site(uow: UnitOfWork, session: Session, spec: dict[str, Any]) -> str:
     session.flush()
     services = _load_services(session, site, spec.get("service", []))
     desks = _load_desks(session, site, spec.get("desk", []), services)
-    shifts = _load_rota(session, site, spec.get("rota", []), desks)
+    planned = _load_rota(session, site, spec["rota"], desks, replace_rota) if "rota" in spec else ""
     # A renamed service, a new desk or new planned hours is a change screens must show now,
     # not at the next one.
     uow.touch(site)
-    rota = f", {shifts} rota shifts" if shifts else ""
-    return f"{slug}: {len(services)} services, {len(desks)} desks{rota}"
+    return f"{slug}: {len(services)} services, {len(desks)} desks{planned}"
 
 
 def _load_services(session: Session, site: Site, specs: list[dict[str, Any]]) -> dict[str, Service]:
@@ -130,35 +136,41 @@ def _load_desks(
 
 
 def _load_rota(
-    session: Session, site: Site, specs: list[dict[str, Any]], desks: dict[str, Desk]
-) -> int:
-    """Replace the site's rota: `[[site.rota]] desk = "Desk 1", days = ["mon", "tue"],
-    hours = "09:00-12:30"` (local time), one table per stretch of planned hours."""
-    session.execute(delete(RotaShift).where(RotaShift.site_id == site.id))
-    count = 0
-    for spec in specs:
-        desk = desks.get(_text(spec, "desk", 60))
-        if desk is None:
-            raise ValueError(f"rota names unknown desk {spec['desk']!r}")
-        span = parse_span(_text(spec, "hours", 11))
-        if span is None:
+    session: Session, site: Site, specs: Any, desks: dict[str, Desk], replace_rota: bool
+) -> str:
+    """The file's rota: `[[site.rota]] desk = "Desk 1", days = ["mon", "tue"], hours =
+    "09:00-12:30"` (local time), one table per stretch of planned hours; `rota = []` clears it.
+    It replaces the site's rota unless a manager has edited that since (then it is kept, and
+    the summary says so) or `replace_rota` says the file wins. A file without a rota leaves
+    the site's alone."""
+    if not isinstance(specs, list):
+        raise ValueError("rota must be a list of [[site.rota]] tables")
+    entries: list[tuple[str, str, str, str]] = []
+    origins: list[int] = []
+    for index, spec in enumerate(specs):
+        desk = _text(spec, "desk", 60)
+        hours = _text(spec, "hours", 11)
+        if parse_span(hours) is None:
             raise ValueError("rota hours must be HH:MM-HH:MM")
         days = spec.get("days", list(DAYS))
         if not isinstance(days, list) or not days or any(d not in DAYS for d in days):
             raise ValueError(f"rota days must be a list of {', '.join(DAYS)}")
-        start, end = (int(t.total_seconds()) // 60 for t in span)
-        for day in days:
-            session.add(
-                RotaShift(
-                    site_id=site.id,
-                    desk_id=desk.id,
-                    weekday=DAYS.index(day),
-                    start_min=start,
-                    end_min=end,
-                )
-            )
-            count += 1
-    return count
+        start, end = hours.split("-")
+        entries.extend((desk, day, start, end) for day in days)
+        origins.extend([index] * len(days))
+    shifts, problems = read_week(entries, {name: desk.id for name, desk in desks.items()})
+    if problems:
+        (entry, field), text = next(iter(problems.items()))
+        raise ValueError(f"rota #{origins[entry] + 1} ({entries[entry][0]}): {field} {text}")
+    if site.rota_edited_by is not None and not replace_rota:
+        edited = site.rota_edited_at.date().isoformat() if site.rota_edited_at else "?"
+        return (
+            f", the rota {site.rota_edited_by} edited on {edited} is kept"
+            " (--replace-rota takes the file's)"
+        )
+    rota.store(session, site, shifts)
+    site.rota_edited_by = site.rota_edited_at = None
+    return f", {len(shifts)} rota shifts"
 
 
 def _text(spec: dict[str, Any], key: str, max_length: int) -> str:
