@@ -327,12 +327,13 @@ def plan_staffing(site_slug: str, weekday: str) -> None:
         f"{result['mean_service_s'] / 60:.1f} min; aim {result['share']:.0%} started within "
         f"{result['target_s'] // 60} min; simulated on {', '.join(result['simulated_days']) or '-'}"
     )
-    click.echo("hour   arrivals/day  Erlang C  desks  simulated within target")
+    click.echo("hour   arrivals/day  Erlang C  desks  rota  simulated within target")
     for hour in result["hours"]:
         share = hour["simulated_within_target"]
+        within = "-" if share is None else f"{share:.0%}"
         click.echo(
             f"{hour['hour']}  {hour['arrivals_per_day']:>12}  {hour['erlang_c_desks']:>8}  "
-            f"{hour['desks']:>5}  {'-' if share is None else f'{share:.0%}'}"
+            f"{hour['desks']:>5}  {hour['rota_desks']:>4g}  {within}"
         )
 
 

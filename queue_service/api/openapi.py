@@ -367,7 +367,8 @@ PATHS: dict[str, dict[str, Any]] = {
         "get": {
             **_op(
                 "Desks needed per hour of a weekday (manager): Erlang C, checked by simulating "
-                "that weekday's past days; `?site=SLUG&weekday=tue`",
+                "that weekday's past days, beside the rota's planned desks (`rota_desks`, averaged"
+                " over the hour); `?site=SLUG&weekday=tue`",
                 OBJECT,
                 errors=("401", "403", "404", "422"),
             ),

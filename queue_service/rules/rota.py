@@ -32,6 +32,18 @@ def shifts_on(day: date, tz: str, weekly: Iterable[tuple[int, int, int, int]]) -
     ]
 
 
+def desks_by_hour(spans: Iterable[tuple[int, int]], hours: Iterable[int]) -> dict[int, float]:
+    """How many desks are planned in each local hour, on average over the hour: the desk
+    minutes of the (start, end) minute spans that fall in it, over 60 (a desk there for half
+    of it counts a half)."""
+    spans = list(spans)
+    return {
+        hour: sum(max(0, min(end, hour * 60 + 60) - max(start, hour * 60)) for start, end in spans)
+        / 60
+        for hour in hours
+    }
+
+
 @dataclass(frozen=True)
 class WeeklyShift:
     """A desk's planned hours on one weekday (0 = Monday), in local minutes, end exclusive."""

@@ -5,7 +5,9 @@ arrivals and the site's mean service time. The figure assumes steady Poisson arr
 days bunch. So the plan is then run through the day simulator on the last few of those days'
 actual arrivals (each visit keeping its real service time), with that many desks open each
 hour, serving every service; an hour that starts fewer than the target share in time gets one
-more desk, and the days are run again, up to `ROUNDS` times.
+more desk, and the days are run again, up to `ROUNDS` times. Beside each hour's figures
+stand the desks the rota plans for it (`rota_desks`, averaged over the hour), so a manager
+sees where the plan falls short.
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from typing import Any
 from sqlalchemy import select
 
 from ..errors import Invalid
-from ..models import Service, Site, Visit
+from ..models import Desk, RotaShift, Service, Site, Visit
 from ..rules.calendar import DAYS, parse_span, zone
 from ..rules.permissions import Actor, Permission
-from ..rules.rota import local_instant
+from ..rules.rota import desks_by_hour, local_instant
 from ..rules.staffing import desks_needed
 from ..simulation import runner
 from ..simulation.scenario import DeskSpec, Event, Scenario, ServiceSpec, Settings
@@ -73,7 +75,17 @@ def plan(uow: UnitOfWork, actor: Actor, site_slug: str, weekday: str) -> dict[st
             if s.active
         ]
         target_s, timezone, hours = site.wait_target_s, site.timezone, _hours(site, weekday)
-    return _plan(site_slug, weekday, timezone, hours, services, dict(days), target_s)
+        spans = session.execute(
+            select(RotaShift.start_min, RotaShift.end_min)
+            .join(Desk, RotaShift.desk_id == Desk.id)
+            .where(
+                RotaShift.site_id == site.id,
+                RotaShift.weekday == DAYS.index(weekday),
+                Desk.active,
+            )
+        )
+        planned = desks_by_hour(((start, end) for start, end in spans), hours)
+    return _plan(site_slug, weekday, timezone, hours, services, dict(days), target_s, planned)
 
 
 def _hours(site: Site, weekday: str) -> list[int]:
@@ -93,6 +105,7 @@ def _plan(
     services: list[ServiceSpec],
     days: dict[date, list[_Past]],
     target_s: int,
+    planned: dict[int, float],
 ) -> dict[str, Any]:
     tz = zone(timezone)
     durations = [p.service_s for visits in days.values() for p in visits if p.service_s]
@@ -136,6 +149,7 @@ def _plan(
                 "erlang_c_desks": first_cut[h],
                 "desks": desks[h],
                 "simulated_within_target": _rounded(within.get(h)),
+                "rota_desks": round(planned[h], 2),
             }
             for h in hours
         ],

@@ -58,3 +58,16 @@ def test_the_plan_is_for_managers_and_needs_a_weekday(app: Flask, adviser: Flask
     nul = manager.get("/api/v1/reports/staffing?site=boo%00tle&weekday=tue")
     assert nul.status_code == 422 and "site" in nul.json["error"]["fields"]
     assert manager.get("/api/v1/reports/staffing?site=nowhere&weekday=tue").status_code == 404
+
+
+def test_the_plan_shows_the_rotas_desks_beside_each_hour(app: Flask) -> None:
+    manager = signed_in(app, "bootle-manager")
+    week = [
+        {"desk": "Desk 1", "weekday": "tue", "from": "09:00", "to": "17:00"},
+        {"desk": "Desk 2", "weekday": "tue", "from": "09:30", "to": "12:00"},
+        {"desk": "Desk 3", "weekday": "wed", "from": "09:00", "to": "17:00"},
+    ]
+    assert manager.put("/api/v1/sites/bootle/rota", json={"shifts": week}).status_code == 200
+    plan = manager.get("/api/v1/reports/staffing?site=bootle&weekday=tue").json
+    rota = {h["hour"]: h["rota_desks"] for h in plan["hours"]}
+    assert rota["09:00"] == 1.5 and rota["11:00"] == 2 and rota["12:00"] == 1
