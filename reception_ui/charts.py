@@ -22,7 +22,7 @@ class Bar:
     height: float
     label: str
     value: float | None
-    marked: bool  # inside the band
+    marked: bool  # inside the band, or picked out by the caller (hatched)
 
 
 @dataclass(frozen=True)
@@ -60,9 +60,11 @@ def bar_chart(
     target: float | None = None,
     target_label: str = "",
     top: float | None = None,
+    marked: Sequence[bool] = (),
 ) -> Chart:
     """Bars for `values` (None leaves a gap) under `labels`; `band` shades the bars whose
-    index is in [band[0], band[1]); `target` draws a dashed line at that value."""
+    index is in [band[0], band[1]); `marked` hatches the bars it is true for (as the band
+    does); `target` draws a dashed line at that value."""
     peak = max([v for v in values if v is not None] + [target or 0, top or 0, 1e-9])
     scale_top = top if top is not None else _nice(peak)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -83,7 +85,8 @@ def bar_chart(
                 height=round(baseline - y, 1),
                 label=label,
                 value=value,
-                marked=band is not None and band[0] <= i < band[1],
+                marked=(band is not None and band[0] <= i < band[1])
+                or (i < len(marked) and marked[i]),
             )
         )
     ticks = [Tick(round(y_of(scale_top * k / 4), 1), _number(scale_top * k / 4)) for k in range(5)]

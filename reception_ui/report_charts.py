@@ -1,6 +1,7 @@
 """Which charts the report overview draws, from which report rows: per scope (each site, and
 all of them together) the wait by hour of day with the 12:00-14:00 peak marked, the share
-started within target by week, and the spread of waits."""
+started within target by week, and the spread of waits; and the staffing page's desks by
+hour."""
 
 from __future__ import annotations
 
@@ -70,6 +71,18 @@ def _waits(rows: list[dict[str, Any]]) -> Chart:
     labels.append(f"{WAIT_BINS_MIN[-1]}+")
     values = [counted.get(lower, 0) for lower in lowers]
     return bar_chart("How long people waited (minutes)", labels, values, unit="visits")
+
+
+def staffing(plan: dict[str, Any]) -> Chart:
+    """Desks needed per hour, checked by simulation; hatched where the rota plans fewer."""
+    hours = plan["hours"]
+    return bar_chart(
+        "Desks needed by hour (hatched: the rota plans fewer)",
+        [h["hour"][:2] for h in hours],
+        [h["desks"] for h in hours],
+        unit="desks",
+        marked=[h["rota_desks"] < h["desks"] for h in hours],
+    )
 
 
 def _minutes(seconds: float | None) -> float | None:

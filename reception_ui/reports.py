@@ -79,7 +79,7 @@ def _page(
 
 
 def nav_sites(user: dict[str, Any]) -> list[dict[str, Any]]:
-    """The sites whose audit trail the report pages' navigation links to: the user's own."""
+    """The sites whose rota, staffing and audit pages the navigation links to: the user's own."""
     return [s for s in snapshots.list_sites(uow()) if works_at(user, s["slug"])]
 
 

@@ -81,3 +81,16 @@ def desk() -> dict[str, str]:
         "status_called": _("called"),
         "status_serving": _("being served"),
     }
+
+
+def rota() -> dict[str, str]:
+    """The rota page's strings."""
+    return {
+        "saving": _("Saving…"),
+        "invalid": _("Not saved: some hours need correcting (marked below)."),
+        "changed": _(
+            "Not saved: someone else changed the rota since this page opened. Reload to see it."
+        ),
+        "failed": _("Not saved: {message}"),
+        "removed": _("Hours removed. Save the rota to keep the change."),
+    }

@@ -55,12 +55,13 @@ export function newIdempotencyKey() {
  * @param {unknown} [options.json] the request body
  * @param {{text: string, type: string}} [options.raw] a body that is not JSON (a CSV upload)
  * @param {string} [options.idempotencyKey]
+ * @param {Record<string, string>} [options.headers] more headers (`If-Match`)
  * @param {number} [options.timeoutMs]
  * @param {string | null} [options.token] defaults to the page's device token
  */
 export async function api(method, path, options = {}) {
   const { json, raw, idempotencyKey, timeoutMs = DEFAULT_TIMEOUT_MS, token = deviceToken() } = options;
-  const headers = { Accept: "application/json" };
+  const headers = { ...options.headers, Accept: "application/json" };
   if (json !== undefined) headers["Content-Type"] = "application/json";
   if (raw !== undefined) headers["Content-Type"] = raw.type;
   if (token) headers.Authorization = `Bearer ${token}`;

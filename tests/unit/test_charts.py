@@ -25,3 +25,8 @@ def test_bars_scale_to_a_round_top_and_mark_the_band() -> None:
 
 def test_a_chart_without_values_says_so() -> None:
     assert bar_chart("wait", ["9", "10"], [None, None], unit="min").empty
+
+
+def test_bars_picked_out_by_the_caller_are_hatched_without_a_band() -> None:
+    chart = bar_chart("desks", ["9", "10", "11"], [2, 3, 1], unit="desks", marked=[False, True])
+    assert [b.marked for b in chart.bars] == [False, True, False] and chart.band is None
