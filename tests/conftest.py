@@ -101,6 +101,13 @@ def demo_document() -> dict[str, Any]:
     return tomllib.loads(files("queue_service").joinpath("demo/sites.toml").read_text())
 
 
+def with_rota(rota: list[dict[str, Any]]) -> dict[str, Any]:
+    """The demo sites with `rota` as Bootle's `[[site.rota]]` tables."""
+    document = demo_document()
+    document["site"][0]["rota"] = rota
+    return document
+
+
 @pytest.fixture
 def app(
     database_url: str, clock: ManualClock, publisher: RecordingPublisher, tmp_path: Path

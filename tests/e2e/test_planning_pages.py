@@ -89,7 +89,7 @@ def test_a_manager_edits_the_rota_with_the_keyboard_and_sees_it(page: Page, boot
     expect(page.get_by_role("status")).to_contain_text("Saved. The estimates use this rota")
     week = page.get_by_role("table")
     tuesday = week.get_by_role("row", name=re.compile("^Desk 1")).get_by_role("cell").nth(1)
-    expect(tuesday).to_have_text("09:00–12:3012:30–16:00")
+    expect(tuesday).to_have_text("09:00\u201312:3012:30\u201316:00")
     violations = axe_violations(page)
     assert violations == [], describe(violations)
     keep(page, "rota")

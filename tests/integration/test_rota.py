@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
@@ -11,13 +10,7 @@ from flask.testing import FlaskClient
 from queue_service.errors import Invalid
 from queue_service.services import site_config
 from queue_service.services.uow import UnitOfWork
-from tests.conftest import demo_document
-
-
-def with_rota(rota: list[dict[str, Any]]) -> dict[str, Any]:
-    document = copy.deepcopy(demo_document())
-    document["site"][0]["rota"] = rota
-    return document
+from tests.conftest import with_rota
 
 
 def test_a_desk_planned_to_open_later_sets_the_wait_of_a_queue_with_no_desk_open(

@@ -3,7 +3,6 @@ estimates follow at once, and loading the sites file again keeps what a manager 
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from queue_service.errors import Invalid
 from queue_service.events import SiteChanged
 from queue_service.services import accounts, site_config
 from queue_service.services.uow import UnitOfWork
-from tests.conftest import PASSWORD, RecordingPublisher, demo_document, signed_in
+from tests.conftest import PASSWORD, RecordingPublisher, demo_document, signed_in, with_rota
 
 ROTA = "/api/v1/sites/bootle/rota"
 MORNINGS = [
@@ -154,13 +153,6 @@ def test_a_save_over_a_newer_rota_is_refused(app: Flask, manager: FlaskClient) -
     assert retried.status_code == 200
 
 
-def with_rota(rota: list[dict[str, Any]] | None) -> dict[str, Any]:
-    document = copy.deepcopy(demo_document())
-    if rota is not None:
-        document["site"][0]["rota"] = rota
-    return document
-
-
 def test_loading_the_sites_file_keeps_a_managers_rota_unless_told(
     manager: FlaskClient, uow: UnitOfWork
 ) -> None:
@@ -174,7 +166,7 @@ def test_loading_the_sites_file_keeps_a_managers_rota_unless_told(
     assert "--replace-rota" in line
     assert len(manager.get(ROTA).json["shifts"]) == 3
     # A file without a rota leaves the site's alone.
-    assert "rota" not in site_config.load_sites(uow, with_rota(None))[0]
+    assert "rota" not in site_config.load_sites(uow, demo_document())[0]
     assert manager.get(ROTA).json["edited_by"] == "bootle-manager"
 
     # Told to, the file wins, and the rota is the file's again (later loads replace it).
