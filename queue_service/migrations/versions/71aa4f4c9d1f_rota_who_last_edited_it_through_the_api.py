@@ -1,7 +1,7 @@
 """rota: who last edited it through the API
 
 Revision ID: 71aa4f4c9d1f
-Revises: 24792124d227
+Revises: 24c438585a84
 Create Date: 2026-11-29 09:51:42.786142
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import queue_service.models
 
 revision: str = "71aa4f4c9d1f"
-down_revision: str | None = "24792124d227"
+down_revision: str | None = "24c438585a84"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
