@@ -27,6 +27,7 @@ from .server import NoDelayHandler
 from .services import (
     accounts,
     appointment_import,
+    devices,
     history,
     reports,
     retention,
@@ -129,6 +130,32 @@ def device_add(site: str, kind: str, name: str) -> None:
     token = accounts.add_device(UnitOfWork.for_app(app), site, kind, name)
     click.echo(f"{kind} {name!r} paired with {site}; its token (shown once):")
     click.echo(token)
+
+
+@device_group.command(name="list")
+@click.option("--site", help="A site slug; every site when left out.")
+def device_list(site: str | None) -> None:
+    """Every paired device (revoked ones too), with the id that `device revoke` takes."""
+    app = create_app()
+    rows = devices.list_devices(UnitOfWork.for_app(app), SYSTEM, site)
+    for row in rows:
+        state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "live"
+        click.echo(
+            f"{row['id']:>5}  {row['site']:<12} {row['kind']:<8} {row['name']!r}"
+            f"  paired {row['created_at']}  {state}"
+        )
+    if not rows:
+        click.echo("no devices")
+
+
+@device_group.command(name="revoke")
+@click.argument("device_id", type=click.IntRange(min=1, max=2**31 - 1))
+def device_revoke(device_id: int) -> None:
+    """Revoke a device by its id (see `device list`): its token stops working at once."""
+    app = create_app()
+    row = devices.revoke_device(UnitOfWork.for_app(app), SYSTEM, device_id)
+    # With REDIS_URL set, the servers have been told to close its live connections.
+    click.echo(f"{row['kind']} {row['name']!r} at {row['site']} revoked")
 
 
 @cli.command(name="import-appointments")

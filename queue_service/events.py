@@ -51,7 +51,16 @@ class SessionEnded:
     generation: int
 
 
-Event = SiteChanged | VisitChanged | VisitCalled | SessionEnded
+@dataclass(frozen=True)
+class DeviceRevoked:
+    """A kiosk or display lost its pairing: its live connections are closed."""
+
+    device_id: int
+
+
+# Events that end connections rather than change a site.
+ConnectionsEnded = SessionEnded | DeviceRevoked
+Event = SiteChanged | VisitChanged | VisitCalled | SessionEnded | DeviceRevoked
 
 
 class Publisher(Protocol):

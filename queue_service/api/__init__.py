@@ -8,6 +8,7 @@ from . import (
     audit,
     auth,
     desks,
+    devices,
     errors,
     health,
     openapi,
@@ -29,7 +30,19 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     app.before_request(validation.check_path)
     app.register_blueprint(health.bp)
-    modules = (auth, sites, rota, tickets, visits, desks, reports, staffing, audit, openapi)
+    modules = (
+        auth,
+        sites,
+        rota,
+        tickets,
+        visits,
+        desks,
+        devices,
+        reports,
+        staffing,
+        audit,
+        openapi,
+    )
     for module in modules:
         app.register_blueprint(module.bp, url_prefix=PREFIX)
     security.init_app(app, {module.bp.name for module in modules})

@@ -71,6 +71,17 @@ VISIT = {
     },
 }
 OBJECT = {"type": "object"}
+DEVICE = {
+    "type": "object",
+    "properties": {
+        "id": INTEGER,
+        "site": STRING,
+        "kind": {"type": "string", "enum": ["kiosk", "display"]},
+        "name": STRING,
+        "created_at": {"type": "string", "format": "date-time"},
+        "revoked_at": TIME,
+    },
+}
 DAY = {
     "type": "object",
     "properties": {
@@ -351,6 +362,21 @@ PATHS: dict[str, dict[str, Any]] = {
                 },
                 [],
             ),
+        )
+    },
+    "/sites/{site}/devices": {
+        "get": _op(
+            "The site's paired kiosks and displays, revoked ones too (manager)",
+            {"type": "array", "items": DEVICE},
+            errors=("401", "403", "404"),
+        )
+    },
+    "/devices/{device_id}/revoke": {
+        "post": _op(
+            "Revoke a device (manager): its token is refused from now on and its live"
+            " connections are closed; 409 already_revoked",
+            DEVICE,
+            errors=STAFF,
         )
     },
     "/desks/{desk_id}/open": {"post": _op("Open a desk", OBJECT, errors=STAFF)},

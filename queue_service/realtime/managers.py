@@ -1,10 +1,12 @@
-"""Socket.IO client managers in which closing a staff session's room disconnects its clients.
+"""Socket.IO client managers in which closing a staff session's or a device's room disconnects
+its clients.
 
-Signing out must close that session's live connections, which may be held by any process.
+Signing out (or revoking a device) must close its live connections, which may be held by any
+process.
 python-socketio carries `close_room` through the Redis message queue to every process, and
-each process then empties the room locally with `basic_close_room`; for a session room
-(`rooms.session`) these managers disconnect the room's clients instead of merely removing
-them from it, so they leave every staff room they had joined as well.
+each process then empties the room locally with `basic_close_room`; for a session's or a
+device's room (`rooms.ends_connections`) these managers disconnect the room's clients instead
+of merely removing them from it, so they leave every room they had joined as well.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ class _SessionRoomsDisconnect:
     server: Any
 
     def basic_close_room(self, room: str, namespace: str) -> None:
-        if not rooms.is_session(room):
+        if not rooms.ends_connections(room):
             super().basic_close_room(room, namespace)  # type: ignore[misc]
             return
         participants = list(self.get_participants(namespace, room))  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from ..events import Event, SessionEnded, VisitCalled, VisitChanged
+from ..events import ConnectionsEnded, DeviceRevoked, Event, SessionEnded, VisitCalled, VisitChanged
 from ..extensions import socketio
 from ..services import snapshots
 from ..services.uow import UnitOfWork
@@ -38,10 +38,12 @@ class LivePublisher:
             if isinstance(event, SessionEnded):
                 # Through the message queue: every process disconnects that session's clients.
                 socketio.close_room(rooms.session(event.user_id, event.generation))
+            elif isinstance(event, DeviceRevoked):
+                socketio.close_room(rooms.device(event.device_id))
             elif isinstance(event, VisitCalled):
                 socketio.emit("called", called_payload(event), to=rooms.board(event.site_slug))
         for event in events:
-            if not isinstance(event, SessionEnded):
+            if not isinstance(event, ConnectionsEnded):
                 tokens = {event.token} if isinstance(event, VisitChanged) else set()
                 self._mark(event.site_slug, tokens)
 

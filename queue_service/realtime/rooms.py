@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 BOARD = "board"
 STAFF = "staff"
 TICKET = "ticket"
-# Every connection of one signed-in staff session generation: closing it disconnects them.
+# Every connection of one signed-in staff session generation, or of one paired device:
+# closing such a room disconnects its members (see `managers`).
 SESSION = "session"
+DEVICE = "device"
 
 
 def named(kind: str, key: str) -> str:
@@ -33,9 +35,13 @@ def session(user_id: int, generation: int) -> str:
     return named(SESSION, f"{user_id}:{generation}")
 
 
-def is_session(room: object) -> bool:
-    """Whether a room is a staff session's (see `managers`)."""
-    return isinstance(room, str) and room.startswith(f"{SESSION}:")
+def device(device_id: int) -> str:
+    return named(DEVICE, str(device_id))
+
+
+def ends_connections(room: object) -> bool:
+    """Whether closing the room disconnects its members: a staff session's or a device's."""
+    return isinstance(room, str) and room.partition(":")[0] in (SESSION, DEVICE)
 
 
 @dataclass

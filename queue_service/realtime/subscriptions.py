@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, session
+from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room, rooms
 
 from ..api.context import bearer_token, staff_session, uow
@@ -49,9 +49,12 @@ def on_connect(auth: object = None) -> None:
         raise ConnectionRefusedError(exc.message) from exc
     session["device_token"] = token
     staff = staff_session()
+    # Signing out or revoking the device closes this room, on whichever process the
+    # connection lives.
     if actor.kind == "user" and staff is not None:
-        # Signing out closes this room, on whichever process the connection lives.
         join_room(room_names.session(staff.user_id, staff.generation))
+    elif actor.kind == "device" and actor.id is not None:
+        join_room(room_names.device(actor.id))
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     _state().start_tick_once(lambda: tick.start(app))
 
@@ -61,9 +64,9 @@ def on_subscribe(data: object = None) -> Ack:
     try:
         kind, key = _parse(data)
         room = room_names.named(kind, key)
-        held = rooms()
-        # rooms() includes the client's own room; renewing a subscription adds nothing.
-        if room not in held and len(held) > MAX_SUBSCRIPTIONS:
+        held = _subscriptions()
+        # Renewing a subscription adds nothing.
+        if room not in held and len(held) >= MAX_SUBSCRIPTIONS:
             raise Invalid(f"at most {MAX_SUBSCRIPTIONS} subscriptions per connection")
         actor = _actor()
         if kind == room_names.TICKET:
@@ -121,6 +124,13 @@ def _storable(field: str, value: str) -> str:
 
 def _is_key(value: object) -> bool:
     return isinstance(value, str) and 0 < len(value) <= MAX_KEY
+
+
+def _subscriptions() -> list[str]:
+    """The rooms the client joined by subscribing: not its own room, nor its session's or
+    device's."""
+    own = request.sid  # type: ignore[attr-defined]
+    return [r for r in rooms() if r != own and not room_names.ends_connections(r)]
 
 
 def _actor() -> Actor:

@@ -32,6 +32,7 @@ class Permission(StrEnum):
     VIEW_REPORTS = "view_reports"
     VIEW_AUDIT = "view_audit"  # the event log: who did what to which visit
     EDIT_ROTA = "edit_rota"  # the site's planned desk hours
+    MANAGE_DEVICES = "manage_devices"  # list a site's kiosks and displays, revoke them
 
 
 _FRONT = frozenset(

@@ -14,7 +14,7 @@ from ..errors import Conflict, Invalid, NotAuthenticated
 from ..events import SessionEnded
 from ..models import Device, Site, StaffUser
 from ..rules.permissions import ANONYMOUS, DEVICE_ROLES, STAFF_ROLES, Actor, Role
-from . import queries
+from . import devices, queries
 from .uow import UnitOfWork
 
 MIN_PASSWORD_LENGTH = 8
@@ -94,7 +94,7 @@ def add_device(
         if taken is not None and not replace:
             raise Conflict(f"{site_slug} already has a device called {name!r}")
         if taken is not None:
-            taken.revoked_at = uow.now()
+            devices.revoke(uow, taken)
         session.add(
             Device(
                 site=site, kind=kind, name=name, token_hash=hash_token(token), created_at=uow.now()

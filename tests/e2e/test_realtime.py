@@ -259,3 +259,24 @@ def test_signing_out_disconnects_the_sessions_staff_view(shared_live: LiveServer
         assert staff.subscribe(STAFF)["ok"] is True
         assert adviser.post(f"{shared_live.url}{API}/auth/logout").status_code == 204
         assert_signed_out_live(staff, STAFF)
+
+
+def test_revoking_a_device_disconnects_it_and_its_token_cannot_reconnect(
+    shared_live: LiveServer,
+) -> None:
+    added = cli(
+        shared_live.env, "device", "add", "--site", "bootle", "--kind", "display", "--name", "gone"
+    )
+    token = added.stdout.splitlines()[-1]
+    manager = shared_live.session("bootle-manager")
+    devices = manager.get(f"{shared_live.url}{API}/sites/bootle/devices").json()
+    device_id = next(d["id"] for d in devices if d["name"] == "gone")
+    with LiveClient(shared_live.url, token=token) as display:
+        assert display.subscribe({"site": "bootle", "view": "board"})["ok"] is True
+        revoked = manager.post(f"{shared_live.url}{API}/devices/{device_id}/revoke")
+        assert revoked.status_code == 200, revoked.text
+        display.next("disconnect")
+        again = display.same_credentials()
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            again.__enter__()
+        assert again.next("connect_error") == {"message": "unknown or revoked device token"}

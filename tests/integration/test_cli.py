@@ -81,10 +81,44 @@ def test_device_add_prints_the_token_alone_on_the_last_line(
     assert len(token) >= 40 and " " not in token
 
 
+def test_device_list_shows_ids_and_revoke_ends_the_token(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "sites.toml").write_text(SITES)
+    cli(env, "sites", "load", str(tmp_path / "sites.toml"))
+    token = cli(env, "device", "add", "--site", "bootle", "--kind", "kiosk", "--name", "k1")
+    token = token.stdout.splitlines()[-1]
+    listed = cli(env, "device", "list", "--site", "bootle")
+    assert listed.returncode == 0, listed.stderr
+    (line,) = listed.stdout.splitlines()
+    assert "'k1'" in line and line.endswith("live") and token not in line
+    device_id = line.split()[0]
+
+    revoked = cli(env, "device", "revoke", device_id)
+    assert revoked.returncode == 0, revoked.stderr
+    assert revoked.stdout == "kiosk 'k1' at bootle revoked\n"
+    assert "revoked 20" in cli(env, "device", "list").stdout
+    app = create_app({"DATABASE_URL": env["DATABASE_URL"], "SECRET_KEY": "test", "TESTING": True})
+    refused = app.test_client().post(
+        "/api/v1/sites/bootle/tickets",
+        json={"service": "CT"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    app.extensions["queue_engine"].dispose()
+    assert refused.status_code == 401
+    again = cli(env, "device", "revoke", device_id)
+    assert again.returncode == 1
+    assert again.stderr.startswith(f"queue-service: error: device {device_id} was already revoked")
+
+
 @pytest.mark.parametrize(
     "args",
     [
         ("user", "add", "x", "--role", "bogus", "--site", "bootle", "--password", "abcdefgh"),
+        ("device", "revoke", "12345"),
+        ("device", "revoke", "seven"),
+        ("device", "revoke", "0"),
+        ("device", "list", "--site", "nowhere"),
         ("user", "add", "x", "--role", "adviser", "--site", "nowhere", "--password", "abcdefgh"),
         ("device", "add", "--site", "bootle", "--kind", "toaster", "--name", "t"),
         ("sites", "load", "/no/such/file.toml"),
