@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import display_ui
 import kiosk_ui
@@ -30,6 +31,11 @@ DEFAULTS: dict[str, Any] = {
     "RETENTION_DAYS": DEFAULT_RETENTION_DAYS,
     # Browser tests only: staff pages may shift their clocks with `?clock_offset_s=`.
     "STAFF_CLOCK_OFFSETS": False,
+    # Overrides of ratelimit.DEFAULT_LIMITS by name, each "COUNT/SECONDS" or "0".
+    "RATE_LIMITS": {},
+    "TRUSTED_PROXIES": 0,
+    # Origins whose pages may read the API (web/cors.py); none by default.
+    "CORS_ORIGINS": [],
 }
 
 
@@ -51,4 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for front_end in (kiosk_ui, display_ui, reception_ui):
         app.register_blueprint(front_end.bp)
     app.register_blueprint(kiosk_ui.phone_bp)
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     return app

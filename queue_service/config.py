@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .passwords import DEFAULT_METHOD, Passwords
+from .ratelimit import DEFAULT_LIMITS, Limit
 
 # How long names, notes and other personal fields are kept (docs/PRIVACY.md).
 DEFAULT_RETENTION_DAYS = 90
@@ -59,6 +60,11 @@ def from_environment() -> dict[str, Any]:
         "DAY_END_CHECK_S": _whole_number("DAY_END_CHECK_S", 300, "seconds"),
         "STAFF_IDLE_MIN": _whole_number("STAFF_IDLE_MIN", 30, "minutes"),
         "RETENTION_DAYS": _retention_days(),
+        "RATE_LIMITS": _rate_limits(),
+        # How many proxies (nginx: 1) stand in front and set X-Forwarded-For and -Proto: the
+        # client's address for rate limits, and https for HSTS. 0 trusts no such header.
+        "TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", 0, "proxies"),
+        "CORS_ORIGINS": _origins(),
         "STAFF_CLOCK_OFFSETS": (
             os.environ.get("STAFF_CLOCK_OFFSETS") == "1" and environment != "production"
         ),
@@ -81,6 +87,33 @@ def _retention_days() -> int:
     if days < 1:
         raise ConfigError("RETENTION_DAYS must be at least 1")
     return days
+
+
+def _rate_limits() -> dict[str, str]:
+    """RATE_LIMIT_<NAME> overrides, each COUNT/SECONDS or 0 (see ratelimit.DEFAULT_LIMITS)."""
+    limits = {}
+    for name in DEFAULT_LIMITS:
+        variable = f"RATE_LIMIT_{name.upper()}"
+        raw = os.environ.get(variable)
+        if raw is None:
+            continue
+        try:
+            Limit.parse(variable, raw)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from exc
+        limits[name] = raw
+    return limits
+
+
+def _origins() -> list[str]:
+    """CORS_ORIGINS: space- or comma-separated origins (https://signage.example.gov.uk) whose
+    pages may read the API; none by default."""
+    raw = os.environ.get("CORS_ORIGINS", "").replace(",", " ").split()
+    for origin in raw:
+        scheme, _, rest = origin.partition("://")
+        if scheme not in ("http", "https") or not rest or "/" in rest:
+            raise ConfigError(f"CORS_ORIGINS holds {origin!r}, not an origin like https://host")
+    return raw
 
 
 def _password_hash_method(environment: str) -> str:

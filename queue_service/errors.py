@@ -46,3 +46,14 @@ class Conflict(QueueError):
 
 class IllegalTransition(Conflict):
     code = "illegal_transition"
+
+
+class TooManyRequests(QueueError):
+    """A rate limit or a sign-in lockout: answered 429 with `Retry-After`."""
+
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after_s: int, *, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after_s = retry_after_s

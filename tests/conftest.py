@@ -109,8 +109,18 @@ def with_rota(rota: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 @pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Settings a test module adds to (or changes in) the app fixture's: override it there."""
+    return {}
+
+
+@pytest.fixture
 def app(
-    database_url: str, clock: ManualClock, publisher: RecordingPublisher, tmp_path: Path
+    database_url: str,
+    clock: ManualClock,
+    publisher: RecordingPublisher,
+    tmp_path: Path,
+    app_config: dict[str, Any],
 ) -> Iterator[Flask]:
     app = create_app(
         {
@@ -124,6 +134,7 @@ def app(
             "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
             # Tests move the clock by days while signed in; idle sign-out has its own tests.
             "STAFF_IDLE_MIN": 7 * 24 * 60,
+            **app_config,
         }
     )
     uow = uow_for(app)

@@ -11,6 +11,7 @@ from . import (
     devices,
     errors,
     health,
+    limits,
     openapi,
     reports,
     rota,
@@ -45,4 +46,6 @@ def init_app(app: Flask) -> None:
     )
     for module in modules:
         app.register_blueprint(module.bp, url_prefix=PREFIX)
-    security.init_app(app, {module.bp.name for module in modules})
+    names = {module.bp.name for module in modules}
+    security.init_app(app, names)
+    limits.init_app(app, names)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, session
 from flask.typing import ResponseReturnValue
 
+from ..errors import NotAuthenticated
 from ..services import accounts
+from . import limits
 from .context import staff_session, start_staff_session, uow
 from .security import check_idle, csrf_token
 from .validation import Form
@@ -21,7 +23,13 @@ def login() -> ResponseReturnValue:
     password = form.secret("password")
     form.done()
     assert username is not None and password is not None
-    user, staff = accounts.login(uow(), username, password)
+    limits.check_sign_in(username)
+    try:
+        user, staff = accounts.login(uow(), username, password)
+    except NotAuthenticated:
+        limits.sign_in_failed(username)
+        raise
+    limits.signed_in(username)
     start_staff_session(staff)
     check_idle()
     return {**user, "csrf_token": csrf_token()}

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, make_response
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from ..errors import QueueError
+from ..errors import QueueError, TooManyRequests
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,10 @@ def error_response(
 
 
 def _queue_error(exc: QueueError) -> ResponseReturnValue:
-    return error_response(exc.status, exc.code, exc.message, exc.fields)
+    response = make_response(error_response(exc.status, exc.code, exc.message, exc.fields))
+    if isinstance(exc, TooManyRequests):
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+    return response
 
 
 def _http_error(exc: HTTPException) -> ResponseReturnValue:

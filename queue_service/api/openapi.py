@@ -71,6 +71,7 @@ VISIT = {
     },
 }
 OBJECT = {"type": "object"}
+RETRY = {"Retry-After": {"schema": INTEGER, "description": "seconds to wait"}}
 DEVICE = {
     "type": "object",
     "properties": {
@@ -152,7 +153,8 @@ def _op(
         if ok is None
         else {"description": "success", "content": {"application/json": {"schema": ok}}}
     }
-    for code in errors:
+    # Any request may meet a rate limit (api/limits.py).
+    for code in (*errors, "429"):
         responses[code] = {"$ref": f"#/components/responses/E{code}"}
     op: dict[str, Any] = {"summary": summary, "responses": responses}
     if params:
@@ -479,6 +481,8 @@ def document() -> dict[str, Any]:
         "404": "Unknown site, visit, desk or ticket",
         "409": "Illegal state change or conflict",
         "422": "Invalid fields",
+        "429": "Too many requests from this address or kiosk, or too many failed sign-ins"
+        " (locked_out); Retry-After says in how many seconds to try again",
     }
     return {
         "openapi": "3.0.3",
@@ -488,7 +492,11 @@ def document() -> dict[str, Any]:
         "components": {
             "schemas": {"Error": ERROR, "Visit": VISIT},
             "responses": {
-                f"E{code}": {"description": text, **error_response}
+                f"E{code}": {
+                    "description": text,
+                    **error_response,
+                    **({"headers": RETRY} if code == "429" else {}),
+                }
                 for code, text in meanings.items()
             },
             "parameters": {

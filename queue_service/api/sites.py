@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from ..errors import Invalid
 from ..services import appointment_import, appointments, closing, notices, snapshots, tickets
+from . import limits
 from .context import actor, idempotency_key, uow
 from .validation import Form, query_date
 
@@ -47,7 +48,9 @@ def issue_ticket(site: str) -> ResponseReturnValue:
         customer_name=form.text("customer_name", max_length=120),
     )
     form.done()
-    body, replayed = tickets.issue_ticket(uow(), actor(), site, request, idempotency_key())
+    who = actor()
+    limits.kiosk_request(who)
+    body, replayed = tickets.issue_ticket(uow(), who, site, request, idempotency_key())
     return body, 201, {"Idempotent-Replayed": "true"} if replayed else {}
 
 
@@ -57,7 +60,9 @@ def check_in(site: str) -> ResponseReturnValue:
     reference = form.text("reference", required=True, max_length=16, pattern=r"[A-Za-z0-9]+")
     form.done()
     assert reference is not None
-    return tickets.check_in(uow(), actor(), site, reference), 201
+    who = actor()
+    limits.kiosk_request(who)
+    return tickets.check_in(uow(), who, site, reference), 201
 
 
 @bp.post("/sites/<site>/appointments")

@@ -150,6 +150,9 @@ def test_a_broken_sites_file_is_one_clear_line(env: dict[str, str], tmp_path: Pa
     [
         ("LIVE_TICK_S", "soon", "LIVE_TICK_S must be a whole number of seconds"),
         ("QUEUE_ENV", "production", "SECRET_KEY must be set"),
+        ("RATE_LIMIT_LOGIN_ACCOUNT", "5 per hour", "must be COUNT/SECONDS (say 5/900) or 0"),
+        ("TRUSTED_PROXIES", "nginx", "TRUSTED_PROXIES must be a whole number"),
+        ("CORS_ORIGINS", "signage.example", "not an origin like https://host"),
     ],
 )
 def test_a_bad_environment_is_one_clear_line(
