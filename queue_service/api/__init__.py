@@ -7,6 +7,7 @@ from flask import Flask
 from . import (
     audit,
     auth,
+    cors,
     desks,
     devices,
     errors,
@@ -47,5 +48,6 @@ def init_app(app: Flask) -> None:
     for module in modules:
         app.register_blueprint(module.bp, url_prefix=PREFIX)
     names = {module.bp.name for module in modules}
+    cors.init_app(app, names)
     security.init_app(app, names)
     limits.init_app(app, names)
