@@ -183,3 +183,107 @@ def test_public_board_and_ticket_status_leak_nothing_private(
 
 def test_unknown_ticket_token_is_not_found(client: FlaskClient) -> None:
     assert_error(client.get(f"{API}/tickets/not-a-real-token"), 404)
+
+
+def test_signing_in_starts_a_new_session_so_a_fixated_cookie_gains_nothing(app: Flask) -> None:
+    """An attacker plants their own pre-sign-in cookie (with a CSRF token they know) in the
+    victim's browser; the victim signs in. The cookie is replaced, the planted token is
+    worthless, and the attacker's copy is still signed out."""
+    attacker = app.test_client()
+    with attacker.session_transaction() as planted:
+        planted["csrf"] = "known-to-the-attacker"
+        planted["seen"] = 0
+    fixated = attacker.get_cookie("onestop_session")
+    assert fixated is not None
+
+    victim = app.test_client()
+    victim.set_cookie("onestop_session", fixated.value)
+    login = victim.post(
+        f"{API}/auth/login", json={"username": "bootle-adviser", "password": PASSWORD}
+    )
+    assert login.status_code == 200
+    signed_in_cookie = victim.get_cookie("onestop_session")
+    assert signed_in_cookie is not None and signed_in_cookie.value != fixated.value
+    assert login.json["csrf_token"] != "known-to-the-attacker"
+
+    planted_token = {"X-CSRF-Token": "known-to-the-attacker"}
+    refused = victim.post(
+        f"{API}/sites/bootle/tickets", json={"service": "CT"}, headers=planted_token
+    )
+    assert_error(refused, 403, "csrf_failed")
+    assert_error(attacker.get(f"{API}/auth/me"), 401)
+    assert_error(attacker.get(f"{API}/sites/bootle/queue"), 401)
+    # Two sign-ins of one user never share a cookie either.
+    again = signed_in(app, "bootle-adviser").get_cookie("onestop_session")
+    assert again is not None and again.value != signed_in_cookie.value
+
+
+@pytest.fixture
+def waiting_visit(reception: FlaskClient) -> dict[str, Any]:
+    response = reception.post(f"{API}/sites/bootle/tickets", json={"service": "CT"})
+    assert response.status_code == 201
+    return dict(response.json)
+
+
+def test_a_display_token_cannot_call_anyone(
+    client: FlaskClient, app: Flask, display_token: str, waiting_visit: dict[str, Any]
+) -> None:
+    adviser = signed_in(app, "bootle-adviser")
+    desk = desk_id(adviser, "Desk 1")
+    assert adviser.post(f"{API}/desks/{desk}/open").status_code == 200
+    as_display = bearer(display_token)
+    vid = waiting_visit["id"]
+    for path, body in [
+        (f"{API}/desks/{desk}/call-next", {}),
+        (f"{API}/visits/{vid}/call", {"desk": desk}),
+        (f"{API}/visits/{vid}/recall", {}),
+        (f"{API}/visits/{vid}/greet", {}),
+        (f"{API}/desks/{desk}/close", {}),
+    ]:
+        assert_error(client.post(path, json=body, headers=as_display), 403, "forbidden")
+    assert_error(client.get(f"{API}/sites/bootle/queue", headers=as_display), 403)
+    # Nobody was called: the visit still waits.
+    queue = adviser.get(f"{API}/sites/bootle/queue").json
+    assert vid in [v["id"] for v in queue["walk_ins"]]
+
+
+def test_a_bootle_adviser_cannot_act_on_southport(app: Flask, client: FlaskClient) -> None:
+    southport = signed_in(app, "southport-adviser")
+    ticket = southport.post(f"{API}/sites/southport/tickets", json={"service": "CT"})
+    assert ticket.status_code == 201, ticket.json
+    vid = ticket.json["id"]
+    desk = next(iter(southport.get(f"{API}/sites/southport").json["desks"]))["id"]
+
+    bootle = signed_in(app, "bootle-adviser")
+    for path, body in [
+        (f"{API}/sites/southport/tickets", {"service": "CT"}),
+        (f"{API}/desks/{desk}/open", {}),
+        (f"{API}/desks/{desk}/call-next", {}),
+        (f"{API}/visits/{vid}/call", {"desk": desk}),
+        (f"{API}/visits/{vid}/greet", {}),
+        (f"{API}/visits/{vid}/cancel", {}),
+        (f"{API}/sites/southport/notices", {"message": "Delays today"}),
+    ]:
+        assert_error(bootle.post(path, json=body), 403, "forbidden")
+    assert_error(bootle.get(f"{API}/sites/southport/queue"), 403)
+    status = client.get(f"{API}/tickets/{ticket.json['token']}").json
+    assert status["status"] == "waiting" and status["greeted_at"] is None
+
+
+def test_a_ticket_token_reveals_only_its_own_visit(
+    client: FlaskClient, reception: FlaskClient, waiting_visit: dict[str, Any]
+) -> None:
+    other = reception.post(
+        f"{API}/sites/bootle/tickets", json={"service": "CT", "customer_name": "Ada Lovelace"}
+    ).json
+    own = client.get(f"{API}/tickets/{waiting_visit['token']}")
+    assert own.status_code == 200
+    assert (own.json["id"], own.json["number"]) == (waiting_visit["id"], waiting_visit["number"])
+    text = own.get_data(as_text=True)
+    assert other["token"] not in text and other["number"] not in text and "Ada" not in text
+    # The token is no credential for anything else: not the queue, not another visit.
+    as_bearer = bearer(waiting_visit["token"])
+    assert_error(client.get(f"{API}/sites/bootle/queue", headers=as_bearer), 401)
+    assert_error(client.post(f"{API}/visits/{other['id']}/cancel", headers=as_bearer), 401)
+    assert_error(client.post(f"{API}/tickets/{waiting_visit['token']}x/leave"), 404)
+    assert client.get(f"{API}/tickets/{other['token']}").json["id"] == other["id"]
