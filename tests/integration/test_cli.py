@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -70,12 +71,17 @@ def test_a_password_added_with_spaces_at_either_end_signs_in(
     assert login.status_code == 200, login.json
 
 
+def add_kiosk(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Load the one-site file and pair kiosk k1 with it."""
+    (tmp_path / "sites.toml").write_text(SITES)
+    cli(env, "sites", "load", str(tmp_path / "sites.toml"))
+    return cli(env, "device", "add", "--site", "bootle", "--kind", "kiosk", "--name", "k1")
+
+
 def test_device_add_prints_the_token_alone_on_the_last_line(
     env: dict[str, str], tmp_path: Path
 ) -> None:
-    (tmp_path / "sites.toml").write_text(SITES)
-    cli(env, "sites", "load", str(tmp_path / "sites.toml"))
-    result = cli(env, "device", "add", "--site", "bootle", "--kind", "kiosk", "--name", "k1")
+    result = add_kiosk(env, tmp_path)
     assert result.returncode == 0, result.stderr
     token = result.stdout.splitlines()[-1]
     assert len(token) >= 40 and " " not in token
@@ -84,10 +90,7 @@ def test_device_add_prints_the_token_alone_on_the_last_line(
 def test_device_list_shows_ids_and_revoke_ends_the_token(
     env: dict[str, str], tmp_path: Path
 ) -> None:
-    (tmp_path / "sites.toml").write_text(SITES)
-    cli(env, "sites", "load", str(tmp_path / "sites.toml"))
-    token = cli(env, "device", "add", "--site", "bootle", "--kind", "kiosk", "--name", "k1")
-    token = token.stdout.splitlines()[-1]
+    token = add_kiosk(env, tmp_path).stdout.splitlines()[-1]
     listed = cli(env, "device", "list", "--site", "bootle")
     assert listed.returncode == 0, listed.stderr
     (line,) = listed.stdout.splitlines()

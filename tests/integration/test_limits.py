@@ -3,11 +3,9 @@ a kiosk's tickets; 429 with Retry-After from the injected clock; shared through 
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
-import redis
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -15,10 +13,10 @@ from werkzeug.test import TestResponse
 from queue_service.app import create_app
 from queue_service.clock import ManualClock
 from tests.conftest import PASSWORD, TUESDAY_MORNING, signed_in
+from tests.e2e.conftest import shared_redis_env
 from tests.integration.test_auth import assert_error, bearer
 
 API = "/api/v1"
-REDIS_URL = "redis://127.0.0.1:6379/0"
 # Small limits so that a test reaches them; the window is the same for all.
 WINDOW_S = 600
 
@@ -168,31 +166,20 @@ def test_a_limit_of_zero_is_no_limit(database_url: str) -> None:
     app.extensions["queue_engine"].dispose()
 
 
-@pytest.fixture
-def redis_channel() -> str:
-    client = redis.Redis.from_url(REDIS_URL, socket_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"Redis does not answer PING at {REDIS_URL}: {exc}")
-    finally:
-        client.close()
-    # New per test, so that concurrent runs never share counts.
-    return f"onestop-test-{uuid.uuid4()}"
-
-
 def test_two_processes_share_a_lockout_through_redis(
-    app: Flask, database_url: str, redis_channel: str, app_config: dict[str, Any]
+    app: Flask, database_url: str, app_config: dict[str, Any]
 ) -> None:
     clock = ManualClock(TUESDAY_MORNING)
+    # Its own Redis channel, hence its own counts; skipped when Redis is not running.
+    shared = shared_redis_env()
     processes = [
         create_app(
             {
                 "TESTING": True,
                 "SECRET_KEY": "test",
                 "DATABASE_URL": database_url,
-                "REDIS_URL": REDIS_URL,
-                "REDIS_CHANNEL": redis_channel,
+                "REDIS_URL": shared["REDIS_URL"],
+                "REDIS_CHANNEL": shared["REDIS_CHANNEL"],
                 "CLOCK": clock,
                 "PASSWORD_HASH_METHOD": app.config["PASSWORD_HASH_METHOD"],
                 **app_config,
