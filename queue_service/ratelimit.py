@@ -69,23 +69,34 @@ class Counters(Protocol):
 class MemoryCounters:
     """Counts kept by this process: right for one process on its own."""
 
+    # Every so many additions, keys whose window has ended are dropped, so that the addresses
+    # of a day's phones do not pile up.
+    SWEEP_EVERY = 1000
+
     def __init__(self) -> None:
-        self._counts: dict[tuple[str, int], int] = {}
+        # key → (window, count, the window's end in clock seconds)
+        self._counts: dict[str, tuple[int, int, int]] = {}
+        self._additions = 0
         self._lock = threading.Lock()
 
     def add(self, key: str, window: int, ttl_s: int, amount: int) -> int:
         with self._lock:
-            # Earlier windows of this key are over for good.
-            for old in [k for k in self._counts if k[0] == key and k[1] < window]:
-                del self._counts[old]
-            count = self._counts.get((key, window), 0) + amount
+            held, count, _ = self._counts.get(key, (window, 0, 0))
+            count = count + amount if held == window else amount
             if amount:
-                self._counts[(key, window)] = count
+                self._counts[key] = (window, count, (window + 1) * ttl_s)
+                self._additions += 1
+                if self._additions % self.SWEEP_EVERY == 0:
+                    self._sweep(window * ttl_s)
             return count
 
     def clear(self, key: str, window: int) -> None:
         with self._lock:
-            self._counts.pop((key, window), None)
+            if self._counts.get(key, (None,))[0] == window:
+                del self._counts[key]
+
+    def _sweep(self, now: int) -> None:
+        self._counts = {k: v for k, v in self._counts.items() if v[2] > now}
 
 
 class RedisCounters:
