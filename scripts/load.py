@@ -107,6 +107,19 @@ def http_from(n: int) -> requests.Session:
     return http
 
 
+def signed_in(url: str, n: int, username: str) -> requests.Session:
+    """A staff member's session from the n-th address, with its CSRF header."""
+    http = http_from(n)
+    login = http.post(
+        f"{url}/api/v1/auth/login",
+        json={"username": username, "password": PASSWORD},
+        timeout=TIMEOUT_S,
+    )
+    login.raise_for_status()
+    http.headers["X-CSRF-Token"] = login.json()["csrf_token"]
+    return http
+
+
 @dataclass
 class Timings:
     """Latencies per endpoint and the failures seen, shared by the kiosk and desk threads."""
@@ -175,7 +188,7 @@ class Kiosk(threading.Thread):
 class Desk(threading.Thread):
     def __init__(self, n: int, url: str, site: str, desk_id: int, username: str, t: Timings):
         super().__init__(name=f"desk-{n}", daemon=True)
-        self.http = http_from(1000 + n)
+        self.http = signed_in(url, 1000 + n, username)
         self.url = url
         self.site = site
         self.desk_id = desk_id
@@ -189,13 +202,6 @@ class Desk(threading.Thread):
         return self.timings.request(self.http, name, "POST", f"{self.url}{path}", json={})
 
     def run(self) -> None:
-        login = self.http.post(
-            f"{self.url}/api/v1/auth/login",
-            json={"username": self.username, "password": PASSWORD},
-            timeout=TIMEOUT_S,
-        )
-        login.raise_for_status()
-        self.http.headers["X-CSRF-Token"] = login.json()["csrf_token"]
         desk = f"/api/v1/desks/{self.desk_id}"
         self.post("POST desk open", f"{desk}/open")
         while not self.stopping.is_set():
@@ -350,14 +356,14 @@ def client_workers(url: str, screens: list[Screen]) -> Iterator[list[Connection]
 
 @dataclass
 class Setup:
-    kiosk_tokens: dict[str, str]
+    kiosks: list[tuple[str, str]]  # site, device token: a kiosk each
     desks: list[tuple[str, int, str]]  # site, desk id, username
     services: dict[str, list[str]]
 
 
 def prepare(url: str, server: LiveServer) -> Setup:
     """The demo sites, open all day, with ten desks each serving every service, an adviser
-    per desk and a kiosk per site."""
+    per desk, a receptionist per site and the kiosks, each paired on its own."""
     app = create_app(
         {
             "SECRET_KEY": "load",
@@ -377,7 +383,12 @@ def prepare(url: str, server: LiveServer) -> Setup:
         site["opening_hours"] = DEMO_HOURS
         site["desk"] = [{"name": f"Desk {n}", "services": codes} for n in range(1, per_site + 1)]
     site_config.load_sites(uow, document)
-    tokens = {slug: accounts.add_device(uow, slug, "kiosk", "load kiosk") for slug in SITES}
+    kiosks = []
+    for n in range(KIOSKS):
+        slug = SITES[n % len(SITES)]
+        kiosks.append((slug, accounts.add_device(uow, slug, "kiosk", f"load kiosk {n}")))
+    for slug in SITES:
+        accounts.add_user(uow, f"load-{slug}-reception", PASSWORD, "reception", [slug])
     ids = {slug: server.desk_ids(requests.Session(), slug) for slug in SITES}
     desks = []
     for n in range(DESKS):
@@ -386,7 +397,7 @@ def prepare(url: str, server: LiveServer) -> Setup:
         username = f"load-{slug}-{n}"
         accounts.add_user(uow, username, PASSWORD, "adviser", [slug])
         desks.append((slug, ids[slug][name], username))
-    return Setup(tokens, desks, services)
+    return Setup(kiosks, desks, services)
 
 
 def connections(port: int) -> int:
@@ -442,9 +453,6 @@ def main() -> int:
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         "REDIS_CHANNEL": f"onestop-load-{uuid.uuid4()}",
         "SECRET_KEY": uuid.uuid4().hex,
-        # The load's kiosks share the demo's one kiosk token per site, which takes the phones'
-        # tickets too: far more than one real kiosk's limit (api/limits.py).
-        "RATE_LIMIT_KIOSK": "0",
         # Behind nginx, as deployed: each client's own address counts, not nginx's.
         "TRUSTED_PROXIES": "1",
     }
@@ -463,15 +471,17 @@ def main() -> int:
         )
         url = stack.enter_context(nginx(Path(tmp) / "nginx", [a.port, b.port]))
         phones = int(CLIENTS * PHONE_SHARE)
+        # The phones follow tickets that reception took before the start.
+        reception = {
+            slug: signed_in(url, n, f"load-{slug}-reception") for n, slug in enumerate(SITES)
+        }
         screens, tickets = [], []
         for n in range(CLIENTS):
             site = SITES[n % len(SITES)]
             ticket = None
             if n < phones:
-                http = http_from(n)
-                http.headers["Authorization"] = f"Bearer {setup.kiosk_tokens[site]}"
                 response = setup_timings.request(
-                    http,
+                    reception[site],
                     "POST tickets",
                     "POST",
                     f"{url}/api/v1/sites/{site}/tickets",
@@ -495,15 +505,8 @@ def main() -> int:
             f"{connections(b.port)}"
         )
         kiosks = [
-            Kiosk(
-                n,
-                url,
-                SITES[n % 2],
-                setup.kiosk_tokens[SITES[n % 2]],
-                setup.services[SITES[n % 2]],
-                timings,
-            )
-            for n in range(KIOSKS)
+            Kiosk(n, url, site, token, setup.services[site], timings)
+            for n, (site, token) in enumerate(setup.kiosks)
         ]
         desks = [
             Desk(n, url, site, desk_id, user, timings)
