@@ -9,9 +9,11 @@ from typing import Any
 
 from flask import render_template
 from flask.typing import ResponseReturnValue
+from pydantic import ConfigDict
 
+from queue_service.api import validation
 from queue_service.api.context import actor, uow
-from queue_service.api.validation import query_date, query_integer
+from queue_service.api.inputs import AuditQuery
 from queue_service.errors import Invalid
 from queue_service.rules.calendar import zone
 from queue_service.rules.permissions import Role
@@ -22,16 +24,22 @@ from .reports import nav_sites, refused
 from .views import bp
 
 
+class AuditPageQuery(AuditQuery):
+    """The API's query, among the page's own parameters (`?lang=`)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
 @bp.get("/<site>/audit")
 @staff_page(Role.MANAGER, Role.ADMIN)
 def audit_trail(user: dict[str, Any], site: dict[str, Any]) -> ResponseReturnValue:
     """Who did what to which visit, and when, on a local day (today at first)."""
     try:
-        day = query_date("date")
-        page = query_integer("page", 1, 1, 1_000_000)
+        query = validation.query(AuditPageQuery)
     except Invalid as exc:
-        return refused(f"That page of the audit trail cannot be shown: {exc.message}", 422)
-    log = audit.day_log(uow(), actor(), site["slug"], day, page)
+        problems = "; ".join(f"{name} {text}" for name, text in (exc.fields or {}).items())
+        return refused(f"That page of the audit trail cannot be shown: {problems}", 422)
+    log = audit.day_log(uow(), actor(), site["slug"], query.date, query.page)
     tz = zone(site["timezone"])
     for entry in log["entries"]:
         entry["local_time"] = (

@@ -9,35 +9,36 @@ from ..errors import NotAuthenticated
 from ..services import accounts
 from . import limits
 from .context import staff_session, start_staff_session, uow
+from .inputs import Login
+from .outputs import Object
 from .security import check_idle, csrf_token
-from .validation import Form
+from .spec import operation
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.post("/auth/login")
-def login() -> ResponseReturnValue:
-    """Sign in: the session cookie, and the CSRF token its changes must send."""
-    form = Form.from_request()
-    username = form.text("username", required=True, max_length=60)
-    password = form.secret("password")
-    form.done()
-    assert username is not None and password is not None
-    limits.check_sign_in(username)
+@operation({200: Object}, body=Login, errors=(401,))
+def login(body: Login) -> ResponseReturnValue:
+    """Sign in; sets the session cookie. The answer's csrf_token must be sent as X-CSRF-Token
+    with every state-changing request of the session."""
+    limits.check_sign_in(body.username)
     try:
-        user, staff = accounts.login(uow(), username, password)
+        user, staff = accounts.login(uow(), body.username, body.password)
     except NotAuthenticated:
-        limits.sign_in_failed(username)
+        limits.sign_in_failed(body.username)
         raise
-    limits.signed_in(username)
+    limits.signed_in(body.username)
     start_staff_session(staff)
     check_idle()
     return {**user, "csrf_token": csrf_token()}
 
 
 @bp.post("/auth/logout")
+@operation({204: None})
 def logout() -> ResponseReturnValue:
-    """Sign out: the session ends on the server too, so a copy of the cookie is worthless."""
+    """Sign out: ends the user's sessions on the server (a copy of the cookie is worthless)
+    and closes their live connections."""
     staff = staff_session()
     session.clear()
     if staff is not None:
@@ -46,6 +47,7 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.get("/auth/me")
+@operation({200: Object}, errors=(401,))
 def me() -> ResponseReturnValue:
     """The signed-in user, with the CSRF token that the session's changes must send."""
     return {**accounts.me(uow(), staff_session()), "csrf_token": csrf_token()}

@@ -9,37 +9,34 @@ from flask.typing import ResponseReturnValue
 from ..errors import Invalid
 from ..services import rota
 from .context import actor, uow
-from .validation import Form, storable
+from .inputs import RotaRequest
+from .outputs import Object
+from .spec import IF_MATCH, STAFF, operation
+from .validation import storable
 
 bp = Blueprint("rota", __name__)
 
-# Seven days of a dozen desks with a few stretches each fits many times over.
-MAX_SHIFTS = 500
-
 
 @bp.get("/sites/<site>/rota")
+@operation({200: Object}, errors=(401, 403))
 def show_rota(site: str) -> ResponseReturnValue:
+    """The week's planned desk hours (staff of the site), with the desks and opening hours;
+    the ETag header is the answer's revision."""
     body = rota.week(uow(), actor(), site)
     return body, 200, {"ETag": f'"{body["revision"]}"'}
 
 
 @bp.put("/sites/<site>/rota")
-def replace_rota(site: str) -> ResponseReturnValue:
-    """`{"shifts": [{"desk": "Desk 1", "weekday": "tue", "from": "09:00", "to": "12:30"}]}`
-    replaces the week; `If-Match` (the revision or ETag read) refuses a save over a newer one."""
-    form = Form.from_request()
-    entries = [
-        (
-            part.text("desk", required=True, max_length=60) or "",
-            part.text("weekday", required=True, max_length=10) or "",
-            part.text("from", required=True, max_length=10) or "",
-            part.text("to", required=True, max_length=10) or "",
-        )
-        for part in form.objects("shifts", required=True, max_items=MAX_SHIFTS)
-    ]
-    form.done()
-    body = rota.replace(uow(), actor(), site, entries, _if_match())
-    return body, 200, {"ETag": f'"{body["revision"]}"'}
+@operation({200: Object}, body=RotaRequest, errors=STAFF, headers=(IF_MATCH,))
+def replace_rota(site: str, body: RotaRequest) -> ResponseReturnValue:
+    """Replace the week's planned desk hours (managers). The site's version rises, so
+    estimates and screens use the new rota at once. A bad entry is 422 naming
+    `shifts[i].field` (unknown desk, weekday, time, to not after from, overlapping hours of
+    one desk); with If-Match, a rota changed since is 409 rota_changed. A later
+    `queue-service sites load` keeps this rota unless run with --replace-rota."""
+    entries = [(s.desk, s.weekday, s.from_, s.to) for s in body.shifts]
+    answer = rota.replace(uow(), actor(), site, entries, _if_match())
+    return answer, 200, {"ETag": f'"{answer["revision"]}"'}
 
 
 def _if_match() -> str | None:

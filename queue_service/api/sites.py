@@ -9,83 +9,91 @@ from ..errors import Invalid
 from ..services import appointment_import, appointments, closing, notices, snapshots, tickets
 from . import limits
 from .context import actor, idempotency_key, uow
-from .validation import Form, query_date
+from .inputs import AppointmentDay, Booking, CheckIn, Empty, NoticeRequest, TicketRequest
+from .outputs import Object, Visit
+from .spec import IDEMPOTENCY_KEY, STAFF, operation
 
 bp = Blueprint("sites", __name__)
 
-SERVICE_CODE = r"[A-Za-z0-9_-]{1,16}"
-LANGUAGE = r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*"
-
 
 @bp.get("/sites")
+@operation({200: list[Object]})
 def list_sites() -> ResponseReturnValue:
+    """Sites with their services."""
     return jsonify(snapshots.list_sites(uow()))
 
 
 @bp.get("/sites/<site>")
+@operation({200: Object})
 def show_site(site: str) -> ResponseReturnValue:
+    """One site: services, desks, opening hours."""
     return snapshots.site_detail(uow(), site)
 
 
 @bp.get("/sites/<site>/board")
+@operation({200: Object}, errors=(401, 403))
 def board(site: str) -> ResponseReturnValue:
+    """The public board snapshot (a site with a private board shows it to its devices and
+    staff only)."""
     return snapshots.board(uow(), actor(), site)
 
 
 @bp.get("/sites/<site>/queue")
+@operation({200: Object}, errors=STAFF)
 def queue(site: str) -> ResponseReturnValue:
+    """Both queues for staff."""
     return snapshots.staff_queue(uow(), actor(), site)
 
 
 @bp.post("/sites/<site>/tickets")
-def issue_ticket(site: str) -> ResponseReturnValue:
-    form = Form.from_request()
+@operation({201: Visit}, body=TicketRequest, errors=STAFF, headers=(IDEMPOTENCY_KEY,))
+def issue_ticket(site: str, body: TicketRequest) -> ResponseReturnValue:
+    """Issue a walk-in ticket (kiosk device or staff)."""
     request = tickets.TicketRequest(
-        service=form.text("service", required=True, pattern=SERVICE_CODE) or "",
-        priority=form.boolean("priority"),
-        needs=form.text_list("needs"),
-        language=form.text("language", max_length=16, pattern=LANGUAGE),
-        customer_name=form.text("customer_name", max_length=120),
+        service=body.service,
+        priority=body.priority,
+        needs=body.needs,
+        language=body.language,
+        customer_name=body.customer_name,
     )
-    form.done()
     who = actor()
     limits.kiosk_request(who)
-    body, replayed = tickets.issue_ticket(uow(), who, site, request, idempotency_key())
-    return body, 201, {"Idempotent-Replayed": "true"} if replayed else {}
+    answer, replayed = tickets.issue_ticket(uow(), who, site, request, idempotency_key())
+    return answer, 201, {"Idempotent-Replayed": "true"} if replayed else {}
 
 
 @bp.post("/sites/<site>/check-in")
-def check_in(site: str) -> ResponseReturnValue:
-    form = Form.from_request()
-    reference = form.text("reference", required=True, max_length=16, pattern=r"[A-Za-z0-9]+")
-    form.done()
-    assert reference is not None
+@operation({201: Visit}, body=CheckIn, errors=STAFF)
+def check_in(site: str, body: CheckIn) -> ResponseReturnValue:
+    """Check in an appointment (kiosk device or staff)."""
     who = actor()
     limits.kiosk_request(who)
-    return tickets.check_in(uow(), who, site, reference), 201
+    return tickets.check_in(uow(), who, site, body.reference), 201
 
 
 @bp.post("/sites/<site>/appointments")
-def book_appointment(site: str) -> ResponseReturnValue:
-    form = Form.from_request()
-    service = form.text("service", required=True, pattern=SERVICE_CODE)
-    scheduled_at = form.instant("scheduled_at", required=True)
-    customer_name = form.text("customer_name", max_length=120)
-    form.done()
-    assert service is not None and scheduled_at is not None
-    body = appointments.book(uow(), actor(), site, service, scheduled_at, customer_name)
-    return body, 201
+@operation({201: Object}, body=Booking, errors=STAFF)
+def book_appointment(site: str, body: Booking) -> ResponseReturnValue:
+    """Book an appointment."""
+    answer = appointments.book(
+        uow(), actor(), site, body.service, body.scheduled_at, body.customer_name
+    )
+    return answer, 201
 
 
 @bp.get("/sites/<site>/appointments")
-def list_appointments(site: str) -> ResponseReturnValue:
-    """A local day's appointments (`?date=YYYY-MM-DD`, today by default) with check-in state."""
-    return appointments.day_list(uow(), actor(), site, query_date("date"))
+@operation({200: Object}, query=AppointmentDay, errors=STAFF)
+def list_appointments(site: str, query: AppointmentDay) -> ResponseReturnValue:
+    """A local day's appointments by time, with check-in state (staff)."""
+    return appointments.day_list(uow(), actor(), site, query.date)
 
 
 @bp.post("/sites/<site>/appointments/import")
+@operation({200: Object}, csv_body=True, errors=STAFF)
 def import_appointments(site: str) -> ResponseReturnValue:
-    """The booking system's CSV as the body (`text/csv`): all rows or none."""
+    """Add or update bookings from the booking system's CSV (text/csv body, columns
+    site,service,reference,scheduled_at,customer_name): all rows or none; a bad row is 422
+    bad_csv naming its line."""
     if request.mimetype != "text/csv":
         raise Invalid("send the CSV file as the body with Content-Type: text/csv", code="bad_csv")
     try:
@@ -96,32 +104,37 @@ def import_appointments(site: str) -> ResponseReturnValue:
 
 
 @bp.post("/sites/<site>/appointments/<reference>/cancel")
+@operation({200: Object}, errors=STAFF)
 def cancel_appointment(site: str, reference: str) -> ResponseReturnValue:
+    """Cancel a booking."""
     return appointments.cancel(uow(), actor(), site, reference)
 
 
 @bp.post("/sites/<site>/notices")
-def post_notice(site: str) -> ResponseReturnValue:
-    form = Form.from_request()
-    message = form.text("message", required=True, max_length=500)
-    wait = form.integer("estimated_wait_min", maximum=24 * 60)
-    form.done()
-    assert message is not None
-    return notices.post(uow(), actor(), site, message, wait), 201
+@operation({201: Object}, body=NoticeRequest, errors=STAFF)
+def post_notice(site: str, body: NoticeRequest) -> ResponseReturnValue:
+    """Post a delay notice to the screens."""
+    answer = notices.post(uow(), actor(), site, body.message, body.estimated_wait_min)
+    return answer, 201
 
 
 @bp.delete("/sites/<site>/notices")
+@operation({204: None}, errors=STAFF)
 def clear_notice(site: str) -> ResponseReturnValue:
+    """Clear the delay notice."""
     notices.clear(uow(), actor(), site)
     return "", 204
 
 
 @bp.get("/sites/<site>/close-day")
+@operation({200: Object}, errors=STAFF)
 def day_status(site: str) -> ResponseReturnValue:
+    """What closing the day now would close."""
     return closing.day_status(uow(), actor(), site)
 
 
 @bp.post("/sites/<site>/close-day")
+@operation({200: Object}, body=Empty, body_optional=True, errors=STAFF)
 def close_day(site: str) -> ResponseReturnValue:
-    Form.from_request(optional=True).done()
+    """Close the day: every visit still waiting or called becomes closed."""
     return closing.close_day(uow(), actor(), site)

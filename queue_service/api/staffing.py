@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
-from ..errors import Invalid
 from ..services import staffing
 from .context import actor, uow
-from .validation import UNSTORABLE, storable
+from .inputs import StaffingQuery
+from .outputs import Object
+from .spec import MANAGER, operation
 
 bp = Blueprint("staffing", __name__)
 
 
 @bp.get("/reports/staffing")
-def staffing_plan() -> ResponseReturnValue:
-    """`?site=SLUG&weekday=tue`: Erlang C per hour, checked by simulating past days."""
-    site, weekday = request.args.get("site"), request.args.get("weekday")
-    missing = {name: "required" for name in ("site", "weekday") if not request.args.get(name)}
-    if missing or site is None or weekday is None:
-        raise Invalid(f"{' and '.join(missing)} required", fields=missing)
-    if not storable(site):
-        raise Invalid("the site holds characters that are not allowed", fields={"site": UNSTORABLE})
-    return staffing.plan(uow(), actor(), site, weekday.lower())
+@operation({200: Object}, query=StaffingQuery, errors=MANAGER)
+def staffing_plan(query: StaffingQuery) -> ResponseReturnValue:
+    """Desks needed per hour of a weekday (manager): Erlang C, checked by simulating that
+    weekday's past days, beside the rota's planned desks (`rota_desks`, averaged over the
+    hour); `?site=SLUG&weekday=tue`."""
+    return staffing.plan(uow(), actor(), query.site, query.weekday.lower())

@@ -7,7 +7,9 @@ from flask.typing import ResponseReturnValue
 
 from ..services import visits
 from .context import actor, uow
-from .validation import Form
+from .inputs import Call, Cancel, Empty, Transfer, Triage
+from .outputs import Visit
+from .spec import STAFF, operation
 
 bp = Blueprint("visits", __name__)
 
@@ -23,45 +25,37 @@ PLAIN = {
 
 
 @bp.post(f"{VISIT}/<any({', '.join(repr(a) for a in PLAIN)}):action>")
+@operation({200: Visit}, body=Empty, body_optional=True, errors=STAFF)
 def plain_action(visit_id: int, action: str) -> ResponseReturnValue:
-    Form.from_request(optional=True).done()
+    """greet, recall, start, complete or no-show."""
     return PLAIN[action](uow(), actor(), visit_id)
 
 
 @bp.post(f"{VISIT}/call")
-def call(visit_id: int) -> ResponseReturnValue:
-    form = Form.from_request()
-    desk = form.integer("desk", required=True, minimum=1)
-    reason = form.text("reason", max_length=200)
-    form.done()
-    assert desk is not None
-    return visits.call(uow(), actor(), visit_id, desk, reason)
+@operation({200: Visit}, body=Call, errors=STAFF)
+def call(visit_id: int, body: Call) -> ResponseReturnValue:
+    """Call this visit to a desk."""
+    return visits.call(uow(), actor(), visit_id, body.desk, body.reason)
 
 
 @bp.post(f"{VISIT}/transfer")
-def transfer(visit_id: int) -> ResponseReturnValue:
-    form = Form.from_request()
-    service = form.text("service", required=True, max_length=16)
-    note = form.text("note", max_length=500)
-    form.done()
-    assert service is not None
-    return visits.transfer(uow(), actor(), visit_id, service, note)
+@operation({200: Visit}, body=Transfer, errors=STAFF)
+def transfer(visit_id: int, body: Transfer) -> ResponseReturnValue:
+    """Send the visit to another service's queue, keeping its arrival time."""
+    return visits.transfer(uow(), actor(), visit_id, body.service, body.note)
 
 
 @bp.post(f"{VISIT}/triage")
-def triage(visit_id: int) -> ResponseReturnValue:
-    """Add a note, set needs or priority; only the fields sent change."""
-    form = Form.from_request()
-    note = form.text("note", max_length=500)
-    needs = form.text_list("needs") if "needs" in form else None
-    priority = form.boolean("priority") if "priority" in form else None
-    form.done()
-    return visits.triage(uow(), actor(), visit_id, note=note, needs=needs, priority=priority)
+@operation({200: Visit}, body=Triage, errors=STAFF)
+def triage(visit_id: int, body: Triage) -> ResponseReturnValue:
+    """Reception's triage: add a note, set needs or priority (only the fields sent change)."""
+    return visits.triage(
+        uow(), actor(), visit_id, note=body.note, needs=body.needs, priority=body.priority
+    )
 
 
 @bp.post(f"{VISIT}/cancel")
-def cancel(visit_id: int) -> ResponseReturnValue:
-    form = Form.from_request(optional=True)
-    reason = form.text("reason", max_length=20) or "cancelled"
-    form.done()
-    return visits.cancel(uow(), actor(), visit_id, reason)
+@operation({200: Visit}, body=Cancel, body_optional=True, errors=STAFF)
+def cancel(visit_id: int, body: Cancel) -> ResponseReturnValue:
+    """End a visit that will not be served."""
+    return visits.cancel(uow(), actor(), visit_id, body.reason)
