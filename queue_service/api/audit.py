@@ -8,14 +8,14 @@ from flask.typing import ResponseReturnValue
 from ..services import audit
 from .context import actor, uow
 from .inputs import AuditQuery
-from .outputs import Object
+from .outputs import AuditLog
 from .spec import MANAGER, operation
 
 bp = Blueprint("audit", __name__)
 
 
 @bp.get("/sites/<site>/audit")
-@operation({200: Object}, query=AuditQuery, errors=MANAGER)
+@operation({200: AuditLog}, query=AuditQuery, errors=MANAGER)
 def day_log(site: str, query: AuditQuery) -> ResponseReturnValue:
     """Managers of the site: one page of its event log on a local day, oldest first (who
     acted, on which visit, at which desk, with the entry's data)."""

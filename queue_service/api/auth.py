@@ -10,7 +10,7 @@ from ..services import accounts
 from . import limits
 from .context import staff_session, start_staff_session, uow
 from .inputs import Login
-from .outputs import Object
+from .outputs import SignedIn
 from .security import check_idle, csrf_token
 from .spec import operation
 
@@ -18,7 +18,7 @@ bp = Blueprint("auth", __name__)
 
 
 @bp.post("/auth/login")
-@operation({200: Object}, body=Login, errors=(401,))
+@operation({200: SignedIn}, body=Login, errors=(401,))
 def login(body: Login) -> ResponseReturnValue:
     """Sign in; sets the session cookie. The answer's csrf_token must be sent as X-CSRF-Token
     with every state-changing request of the session."""
@@ -47,7 +47,7 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.get("/auth/me")
-@operation({200: Object}, errors=(401,))
+@operation({200: SignedIn}, errors=(401,))
 def me() -> ResponseReturnValue:
     """The signed-in user, with the CSRF token that the session's changes must send."""
     return {**accounts.me(uow(), staff_session()), "csrf_token": csrf_token()}

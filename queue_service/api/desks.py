@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from ..services import desks
 from .context import actor, idempotency_key, uow
 from .inputs import Empty
-from .outputs import Object, Visit
+from .outputs import Desk, StaffVisit
 from .spec import IDEMPOTENCY_KEY, STAFF, operation
 
 bp = Blueprint("desks", __name__)
@@ -17,14 +17,14 @@ DESK = "/desks/<int(max=2147483647):desk_id>"
 
 
 @bp.post(f"{DESK}/open")
-@operation({200: Object}, body=Empty, body_optional=True, errors=STAFF)
+@operation({200: Desk}, body=Empty, body_optional=True, errors=STAFF)
 def open_desk(desk_id: int) -> ResponseReturnValue:
     """Open a desk: it starts taking calls."""
     return desks.open_desk(uow(), actor(), desk_id)
 
 
 @bp.post(f"{DESK}/close")
-@operation({200: Object}, body=Empty, body_optional=True, errors=STAFF)
+@operation({200: Desk}, body=Empty, body_optional=True, errors=STAFF)
 def close_desk(desk_id: int) -> ResponseReturnValue:
     """Close a desk: it stops taking calls."""
     return desks.close_desk(uow(), actor(), desk_id)
@@ -32,7 +32,7 @@ def close_desk(desk_id: int) -> ResponseReturnValue:
 
 @bp.post(f"{DESK}/call-next")
 @operation(
-    {200: Visit, 204: None},
+    {200: StaffVisit, 204: None},
     body=Empty,
     body_optional=True,
     errors=STAFF,

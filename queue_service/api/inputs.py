@@ -80,7 +80,7 @@ class Cancel(Input):
     reason: Literal["cancelled", "left"] = "cancelled"
 
 
-class AppointmentDay(Input):
+class AppointmentsQuery(Input):
     date: Day | None = Field(None, description="the site's local day; today when absent")
 
 

@@ -17,7 +17,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaV
 from pydantic_core import core_schema
 from werkzeug.routing import AnyConverter, BaseConverter, IntegerConverter, Rule
 
-from . import spec
+from . import outputs, spec
 
 bp = Blueprint("openapi", __name__)
 
@@ -126,7 +126,9 @@ class _Schemas:
                 inputs, ref_template=REF, schema_generator=generator
             )
             self.refs.update(refs)
-            self.components.update(defs.get("$defs", {}))
+            for name, schema in defs.get("$defs", {}).items():
+                if self.components.setdefault(name, schema) != schema:
+                    raise ValueError(f"two models are called {name}: rename one")
 
 
 def _path(rule: Rule) -> str:
@@ -254,7 +256,7 @@ def document(app: Flask) -> dict[str, Any]:
 
 
 @bp.get("/openapi.json")
-@spec.operation({200: dict[str, Any]})
+@spec.operation({200: outputs.Document})
 def openapi() -> ResponseReturnValue:
     """This document."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]

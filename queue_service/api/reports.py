@@ -13,7 +13,7 @@ from ..services import reports
 from ..services.reports.export import to_csv
 from .context import actor, uow
 from .inputs import ReportQuery
-from .outputs import Object
+from .outputs import Report
 from .spec import MANAGER, operation
 
 bp = Blueprint("reports", __name__)
@@ -55,7 +55,7 @@ def _view(name: str) -> Callable[..., ResponseReturnValue]:
 
     view.__name__ = f"show_{name}"
     return operation(
-        {200: Object}, query=ReportQuery, errors=MANAGER, csv_answer=True, summary=SUMMARIES[name]
+        {200: Report}, query=ReportQuery, errors=MANAGER, csv_answer=True, summary=SUMMARIES[name]
     )(view)
 
 

@@ -10,7 +10,7 @@ from ..errors import Invalid
 from ..services import rota
 from .context import actor, uow
 from .inputs import RotaRequest
-from .outputs import Object
+from .outputs import Rota
 from .spec import IF_MATCH, STAFF, operation
 from .validation import storable
 
@@ -18,7 +18,7 @@ bp = Blueprint("rota", __name__)
 
 
 @bp.get("/sites/<site>/rota")
-@operation({200: Object}, errors=(401, 403))
+@operation({200: Rota}, errors=(401, 403))
 def show_rota(site: str) -> ResponseReturnValue:
     """The week's planned desk hours (staff of the site), with the desks and opening hours;
     the ETag header is the answer's revision."""
@@ -27,7 +27,7 @@ def show_rota(site: str) -> ResponseReturnValue:
 
 
 @bp.put("/sites/<site>/rota")
-@operation({200: Object}, body=RotaRequest, errors=STAFF, headers=(IF_MATCH,))
+@operation({200: Rota}, body=RotaRequest, errors=STAFF, headers=(IF_MATCH,))
 def replace_rota(site: str, body: RotaRequest) -> ResponseReturnValue:
     """Replace the week's planned desk hours (managers). The site's version rises, so
     estimates and screens use the new rota at once. A bad entry is 422 naming

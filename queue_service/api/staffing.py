@@ -8,14 +8,14 @@ from flask.typing import ResponseReturnValue
 from ..services import staffing
 from .context import actor, uow
 from .inputs import StaffingQuery
-from .outputs import Object
+from .outputs import StaffingPlan
 from .spec import MANAGER, operation
 
 bp = Blueprint("staffing", __name__)
 
 
 @bp.get("/reports/staffing")
-@operation({200: Object}, query=StaffingQuery, errors=MANAGER)
+@operation({200: StaffingPlan}, query=StaffingQuery, errors=MANAGER)
 def staffing_plan(query: StaffingQuery) -> ResponseReturnValue:
     """Desks needed per hour of a weekday (manager): Erlang C, checked by simulating that
     weekday's past days, beside the rota's planned desks (`rota_desks`, averaged over the

@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from ..services import visits
 from .context import actor, uow
 from .inputs import Call, Cancel, Empty, Transfer, Triage
-from .outputs import Visit
+from .outputs import StaffVisit
 from .spec import STAFF, operation
 
 bp = Blueprint("visits", __name__)
@@ -25,28 +25,28 @@ PLAIN = {
 
 
 @bp.post(f"{VISIT}/<any({', '.join(repr(a) for a in PLAIN)}):action>")
-@operation({200: Visit}, body=Empty, body_optional=True, errors=STAFF)
+@operation({200: StaffVisit}, body=Empty, body_optional=True, errors=STAFF)
 def plain_action(visit_id: int, action: str) -> ResponseReturnValue:
     """greet, recall, start, complete or no-show."""
     return PLAIN[action](uow(), actor(), visit_id)
 
 
 @bp.post(f"{VISIT}/call")
-@operation({200: Visit}, body=Call, errors=STAFF)
+@operation({200: StaffVisit}, body=Call, errors=STAFF)
 def call(visit_id: int, body: Call) -> ResponseReturnValue:
     """Call this visit to a desk."""
     return visits.call(uow(), actor(), visit_id, body.desk, body.reason)
 
 
 @bp.post(f"{VISIT}/transfer")
-@operation({200: Visit}, body=Transfer, errors=STAFF)
+@operation({200: StaffVisit}, body=Transfer, errors=STAFF)
 def transfer(visit_id: int, body: Transfer) -> ResponseReturnValue:
     """Send the visit to another service's queue, keeping its arrival time."""
     return visits.transfer(uow(), actor(), visit_id, body.service, body.note)
 
 
 @bp.post(f"{VISIT}/triage")
-@operation({200: Visit}, body=Triage, errors=STAFF)
+@operation({200: StaffVisit}, body=Triage, errors=STAFF)
 def triage(visit_id: int, body: Triage) -> ResponseReturnValue:
     """Reception's triage: add a note, set needs or priority (only the fields sent change)."""
     return visits.triage(
@@ -55,7 +55,7 @@ def triage(visit_id: int, body: Triage) -> ResponseReturnValue:
 
 
 @bp.post(f"{VISIT}/cancel")
-@operation({200: Visit}, body=Cancel, body_optional=True, errors=STAFF)
+@operation({200: StaffVisit}, body=Cancel, body_optional=True, errors=STAFF)
 def cancel(visit_id: int, body: Cancel) -> ResponseReturnValue:
     """End a visit that will not be served."""
     return visits.cancel(uow(), actor(), visit_id, body.reason)
