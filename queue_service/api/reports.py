@@ -55,7 +55,11 @@ def _view(name: str) -> Callable[..., ResponseReturnValue]:
 
     view.__name__ = f"show_{name}"
     return operation(
-        {200: Report}, query=ReportQuery, errors=MANAGER, csv_answer=True, summary=SUMMARIES[name]
+        {200: Report},
+        query=ReportQuery,
+        errors=(*MANAGER, 404),
+        csv_answer=True,
+        summary=SUMMARIES[name],
     )(view)
 
 
