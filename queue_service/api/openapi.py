@@ -32,6 +32,21 @@ ERRORS = {
     404: "Unknown site, visit, desk or ticket",
     409: "Illegal state change or conflict",
     422: "Invalid fields, named in error.fields",
+    429: (
+        "Too many requests (api/limits.py): failed sign-ins for this account or address"
+        " (locked_out), a kiosk issuing tickets or checking in too fast, or too many requests"
+        " from an address neither signed in nor paired; Retry-After says when to try again"
+    ),
+}
+# The headers an error answer carries, by status.
+ERROR_HEADERS = {
+    429: {
+        "Retry-After": {
+            "required": True,
+            "description": "seconds until the limit's window ends",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    }
 }
 ERROR_SCHEMA = {
     "type": "object",
@@ -68,6 +83,13 @@ HEADERS = {
         "description": "the revision (or ETag) the edit started from",
     },
 }
+# Browsers send preflights, not API clients, so they are told here rather than as an OPTIONS
+# operation on every path (api/cors.py).
+CROSS_ORIGIN = (
+    "Other sites' pages cannot read the API unless CORS_ORIGINS names their origin, and never"
+    " with credentials: a preflight (OPTIONS with Access-Control-Request-Method) from any"
+    " other origin is refused 403 cors_refused, in the error shape."
+)
 SECURITY_SCHEMES = {
     "session": {
         "type": "apiKey",
@@ -179,7 +201,9 @@ def _operation(rule: Rule, op: spec.Operation, schemas: _Schemas) -> dict[str, A
             if op.csv_answer:
                 answer["content"]["text/csv"] = {"schema": {"type": "string"}}
         responses[str(status)] = answer
-    errors = set(op.errors)
+    # Any request may meet a rate limit: anonymous ones are counted on every path
+    # (limits.PUBLIC), beside the sign-in lockout and the kiosk's limit.
+    errors = {*op.errors, 429}
     if converters:
         errors.add(404)
     if op.body is not None:
@@ -237,7 +261,7 @@ def document(app: Flask) -> dict[str, Any]:
         paths.setdefault(_path(rule), {})[method] = _operation(rule, op, schemas)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "OneStop Queue API", "version": "1"},
+        "info": {"title": "OneStop Queue API", "version": "1", "description": CROSS_ORIGIN},
         "servers": [{"url": PREFIX}],
         "paths": paths,
         "components": {
@@ -246,6 +270,7 @@ def document(app: Flask) -> dict[str, Any]:
                 f"E{status}": {
                     "description": meaning,
                     "content": _json({"$ref": "#/components/schemas/Error"}),
+                    **({"headers": ERROR_HEADERS[status]} if status in ERROR_HEADERS else {}),
                 }
                 for status, meaning in ERRORS.items()
             },

@@ -25,25 +25,47 @@ class Checker:
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
 
-    def errors(self, path: str, method: str, status: int, body: Any) -> list[str]:
-        response = self.document["paths"][path][method]["responses"][str(status)]
+    def response(self, path: str, method: str, status: int) -> dict[str, Any]:
+        response: dict[str, Any] = self.document["paths"][path][method]["responses"][str(status)]
         if "$ref" in response:
             name = response["$ref"].rsplit("/", 1)[1]
             response = self.document["components"]["responses"][name]
-        schema = response["content"]["application/json"]["schema"]
+        return response
+
+    def invalid(self, schema: dict[str, Any], value: Any) -> list[str]:
         # The document's components beside the schema, so that its `#/components/...` resolve.
         validator = jsonschema.Draft202012Validator(
             {**schema, "components": self.document["components"]},
             format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
         )
-        return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(body)]
+        return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(value)]
 
-    def check(self, path: str, method: str, response: TestResponse) -> dict[str, Any]:
+    def errors(self, path: str, method: str, status: int, body: Any) -> list[str]:
+        schema = self.response(path, method, status)["content"]["application/json"]["schema"]
+        return self.invalid(schema, body)
+
+    def header_errors(self, path: str, method: str, response: TestResponse) -> list[str]:
+        """The documented headers missing from the answer, or not of their schema (a number
+        header is checked as one)."""
+        documented = self.response(path, method, response.status_code).get("headers", {})
+        found = []
+        for name, header in documented.items():
+            value = response.headers.get(name)
+            if value is None:
+                if header.get("required"):
+                    found.append(f"{name}: missing")
+                continue
+            typed = int(value) if header["schema"].get("type") == "integer" else value
+            found += [f"{name}: {e}" for e in self.invalid(header["schema"], typed)]
+        return found
+
+    def check(self, path: str, method: str, response: TestResponse) -> Any:
         assert response.status_code < 500, response.get_data(as_text=True)
         assert response.is_json, response.get_data(as_text=True)
         body = response.json
         assert self.errors(path, method, response.status_code, body) == []
-        return body  # type: ignore[no-any-return]
+        assert self.header_errors(path, method, response) == []
+        return body
 
 
 @pytest.fixture

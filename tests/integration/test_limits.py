@@ -3,6 +3,7 @@ a kiosk's tickets; 429 with Retry-After from the injected clock; shared through 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from queue_service.app import create_app
 from queue_service.clock import ManualClock
 from tests.conftest import PASSWORD, TUESDAY_MORNING, signed_in
 from tests.e2e.conftest import shared_redis_env
+from tests.integration.test_api_schema import Checker
 from tests.integration.test_auth import assert_error, bearer
 
 API = "/api/v1"
@@ -129,6 +131,30 @@ def test_a_kiosk_issuing_too_fast_is_refused_and_staff_are_not(
     clock.advance(seconds=seconds_left_in_window(clock))
     again = client.post(tickets, json={"service": "CT"}, headers=bearer(kiosk_token))
     assert again.status_code == 201
+
+
+def test_every_refusal_is_the_documented_429_with_retry_after(
+    app: Flask, client: FlaskClient, kiosk_token: str
+) -> None:
+    checker = Checker(client.get(f"{API}/openapi.json").json)
+
+    def refused(path: str, method: str, send: Callable[[], TestResponse]) -> None:
+        while (response := send()).status_code != 429:
+            assert response.status_code < 500
+        checker.check(path, method, response)
+
+    attacker = from_address(app, "203.0.113.20")
+    refused("/auth/login", "post", lambda: login(attacker, "bootle-adviser", "wrong"))
+    kiosk = bearer(kiosk_token)
+    refused("/sites/{site}/tickets", "post",
+            lambda: client.post(f"{API}/sites/bootle/tickets", json={"service": "CT"},
+                                headers=kiosk))  # fmt: skip
+    refused("/sites/{site}/check-in", "post",
+            lambda: client.post(f"{API}/sites/bootle/check-in", json={"reference": "NOPE"},
+                                headers=kiosk))  # fmt: skip
+    # Anonymous requests are counted on every path, a staff-only one too.
+    phone = from_address(app, "203.0.113.21")
+    refused("/sites/{site}/queue", "get", lambda: phone.get(f"{API}/sites/bootle/queue"))
 
 
 def test_a_forwarded_address_counts_only_behind_a_trusted_proxy(
