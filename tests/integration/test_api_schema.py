@@ -74,7 +74,12 @@ def checker(client: FlaskClient) -> Checker:
 
 
 def test_a_busy_site_answers_as_documented(
-    app: Flask, adviser: FlaskClient, clock: ManualClock, checker: Checker
+    app: Flask,
+    adviser: FlaskClient,
+    clock: ManualClock,
+    checker: Checker,
+    kiosk_token: str,
+    display_token: str,
 ) -> None:
     def post(operation: str, url: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         return checker.check(operation, "post", adviser.post(API + url, json=body))
@@ -121,6 +126,16 @@ def test_a_busy_site_answers_as_documented(
     get("/reports/staffing", "/reports/staffing?site=bootle&weekday=tue", manager)
     get("/sites/{site}/audit", "/sites/bootle/audit?per_page=3", manager)
     get("/sites/{site}/rota", "/sites/bootle/rota", manager)
+    devices = checker.check(
+        "/sites/{site}/devices", "get", manager.get(f"{API}/sites/bootle/devices")
+    )
+    assert {d["kind"] for d in devices} == {"kiosk", "display"}
+    revoked = checker.check(
+        "/devices/{device_id}/revoke",
+        "post",
+        manager.post(f"{API}/devices/{devices[0]['id']}/revoke"),
+    )
+    assert revoked["revoked_at"] is not None
 
 
 def test_the_schemas_catch_a_wrong_field_type(adviser: FlaskClient, checker: Checker) -> None:
