@@ -17,6 +17,7 @@ from __future__ import annotations
 import heapq
 import random
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -88,6 +89,7 @@ class _Day:
     by_visit: dict[int, Row] = field(default_factory=dict)
     busy: dict[str, int] = field(default_factory=dict)  # desk name → visit id at it
     open: set[str] = field(default_factory=set)
+    waiting: Counter[str] = field(default_factory=Counter)  # service code → visits not called
     pending: list[tuple[datetime, int, int, str, int]] = field(default_factory=list)
     counter: int = 0
 
@@ -246,6 +248,7 @@ def _arrived(day: _Day, row: Row, body: dict[str, Any], event: Event) -> None:
     )
     row.service_s = event.service_s or _drawn_service_s(day, row.service)
     day.by_visit[body["id"]] = row
+    day.waiting[row.service] += 1
 
 
 def _drawn_service_s(day: _Day, code: str) -> float:
@@ -255,15 +258,20 @@ def _drawn_service_s(day: _Day, code: str) -> float:
 
 
 def _call_free_desks(day: _Day) -> None:
-    """Every open desk with nobody at it calls next, in the scenario's desk order."""
+    """Every open desk with nobody at it calls next, in the scenario's desk order. A desk
+    none of whose services has anybody waiting is not asked: it would find nobody, and most
+    of a day's calls were such (an arrival wakes every free desk, one of them takes it)."""
     now = day.uow.now()
     for spec in day.scenario.desks:
         if spec.name not in day.open or spec.name in day.busy:
+            continue
+        if not any(day.waiting[code] for code in spec.services):
             continue
         body, _ = desks.call_next(day.uow, SYSTEM, day.desk_ids[spec.name])
         if body is None:
             continue
         row = day.by_visit[body["id"]]
+        day.waiting[row.service] -= 1
         row.called_at = now
         row.desk = spec.name
         day.busy[spec.name] = body["id"]
