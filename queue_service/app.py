@@ -17,6 +17,7 @@ from .clock import SystemClock
 from .config import DEFAULT_RETENTION_DAYS, from_environment
 from .passwords import DEFAULT_METHOD, Passwords
 from .services.memo import Memo
+from .services.planner import Planner
 
 DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 64 * 1024,
@@ -36,6 +37,8 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXIES": 0,
     # Origins whose pages may read the API (web/cors.py); none by default.
     "CORS_ORIGINS": [],
+    # A staffing plan's child process is stopped (503) after this long (services/planner.py).
+    "STAFFING_PLAN_TIMEOUT_S": 300,
 }
 
 
@@ -49,6 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["queue_clock"] = app.config.get("CLOCK") or SystemClock()
     app.extensions["queue_passwords"] = Passwords(app.config["PASSWORD_HASH_METHOD"])
     app.extensions["queue_memo"] = Memo()
+    app.extensions["queue_planner"] = Planner(app.config["STAFFING_PLAN_TIMEOUT_S"])
     app.extensions["queue_publisher"] = app.config.get("PUBLISHER") or realtime.LivePublisher(app)
     db.init_app(app)
     realtime.init_app(app)

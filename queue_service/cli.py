@@ -348,7 +348,8 @@ def simulate(scenario_file: Path, out: Path, seed: int) -> None:
 def plan_staffing(site_slug: str, weekday: str) -> None:
     """Desks needed per hour on a weekday: Erlang C, checked on past days by the simulator."""
     app = create_app()
-    result = staffing.plan(UnitOfWork.for_app(app), SYSTEM, site_slug, weekday)
+    planner = app.extensions["queue_planner"]
+    result = staffing.plan(UnitOfWork.for_app(app), SYSTEM, site_slug, weekday, planner)
     click.echo(
         f"{result['site']} on {weekday}: {result['days']} past day(s), mean service "
         f"{result['mean_service_s'] / 60:.1f} min; aim {result['share']:.0%} started within "

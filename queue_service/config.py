@@ -65,6 +65,7 @@ def from_environment() -> dict[str, Any]:
         # client's address for rate limits, and https for HSTS. 0 trusts no such header.
         "TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", 0, "proxies"),
         "CORS_ORIGINS": _origins(),
+        "STAFFING_PLAN_TIMEOUT_S": _whole_number("STAFFING_PLAN_TIMEOUT_S", 300, "seconds"),
         "STAFF_CLOCK_OFFSETS": (
             os.environ.get("STAFF_CLOCK_OFFSETS") == "1" and environment != "production"
         ),

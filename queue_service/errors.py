@@ -57,3 +57,10 @@ class TooManyRequests(QueueError):
     def __init__(self, message: str, retry_after_s: int, *, code: str | None = None) -> None:
         super().__init__(message, code=code)
         self.retry_after_s = retry_after_s
+
+
+class Unavailable(QueueError):
+    """Something the request needs cannot be had just now (a child process failed, say)."""
+
+    status = 503
+    code = "unavailable"

@@ -12,8 +12,8 @@ from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from queue_service.api.context import actor, uow
-from queue_service.errors import Invalid
+from queue_service.api.context import actor, planner, uow
+from queue_service.errors import Invalid, Unavailable
 from queue_service.rules.calendar import DAYS, local_date, zone
 from queue_service.rules.permissions import Role
 from queue_service.services import rota, staffing
@@ -69,8 +69,8 @@ def staffing_page(user: dict[str, Any], site: dict[str, Any]) -> ResponseReturnV
     today = DAYS[local_date(uow().now(), site["timezone"]).weekday()]
     weekday = request.args.get("weekday", today)
     try:
-        plan = staffing.plan(uow(), actor(), site["slug"], weekday)
-    except Invalid as exc:
+        plan = staffing.plan(uow(), actor(), site["slug"], weekday, planner())
+    except (Invalid, Unavailable) as exc:
         return refused(exc.message, exc.status)
     return render_template(
         "reports/staffing.html",

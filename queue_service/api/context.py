@@ -7,6 +7,7 @@ from flask import current_app, g, request, session
 from ..errors import Invalid, NotAuthenticated
 from ..rules.permissions import Actor
 from ..services import accounts
+from ..services.planner import Planner
 from ..services.uow import UnitOfWork
 from .validation import UNSTORABLE, storable
 
@@ -16,6 +17,12 @@ MAX_IDEMPOTENCY_KEY = 200
 def uow() -> UnitOfWork:
     """A unit of work bound to this app's database, clock and publisher."""
     return UnitOfWork.for_app(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def planner() -> Planner:
+    """This process's staffing planner (it remembers the plans it has worked out)."""
+    found: Planner = current_app.extensions["queue_planner"]
+    return found
 
 
 def actor() -> Actor:

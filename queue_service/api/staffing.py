@@ -6,7 +6,7 @@ from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
 from ..services import staffing
-from .context import actor, uow
+from .context import actor, planner, uow
 from .inputs import StaffingQuery
 from .outputs import StaffingPlan
 from .spec import MANAGER, operation
@@ -20,4 +20,4 @@ def staffing_plan(query: StaffingQuery) -> ResponseReturnValue:
     """Desks needed per hour of a weekday (manager): Erlang C, checked by simulating that
     weekday's past days, beside the rota's planned desks (`rota_desks`, averaged over the
     hour); `?site=SLUG&weekday=tue`."""
-    return staffing.plan(uow(), actor(), query.site, query.weekday.lower())
+    return staffing.plan(uow(), actor(), query.site, query.weekday.lower(), planner())
