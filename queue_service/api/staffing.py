@@ -15,7 +15,7 @@ bp = Blueprint("staffing", __name__)
 
 
 @bp.get("/reports/staffing")
-@operation({200: StaffingPlan}, query=StaffingQuery, errors=(*MANAGER, 404))
+@operation({200: StaffingPlan}, query=StaffingQuery, errors=(*MANAGER, 404, 503))
 def staffing_plan(query: StaffingQuery) -> ResponseReturnValue:
     """Desks needed per hour of a weekday (manager): Erlang C, checked by simulating that
     weekday's past days, beside the rota's planned desks (`rota_desks`, averaged over the

@@ -1,19 +1,23 @@
 """The staffing planner against a real server: while it works out a plan (seconds of
 simulation), the same process keeps answering everyone else — the lobby screens, kiosks and
-desks it serves — and a second look at the same plan comes from memory."""
+desks it serves — and a second look at the same plan comes from memory. Both ways of serving:
+`queue-service serve` and the deployed gunicorn worker."""
 
 from __future__ import annotations
 
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import requests
 
 from queue_service.rules.calendar import DAYS
+from tests.e2e.conftest import database_for
 from tests.support.liveserver import LiveServer, cli
+from tests.support.nginx import GUNICORN
 
 pytestmark = pytest.mark.server
 
@@ -24,11 +28,22 @@ PLAN_TIMEOUT_S = 300
 
 
 def test_the_server_answers_others_while_it_works_out_a_staffing_plan(live: LiveServer) -> None:
-    seeded = cli(live.env, "seed-history", "--site", "bootle", "--days", "14", "--per-day", "130")
+    answers_others_while_planning(live)
+
+
+def test_a_gunicorn_worker_answers_others_while_it_works_out_a_staffing_plan(
+    tmp_path: Path,
+) -> None:
+    with LiveServer(database_for("sqlite", tmp_path), tmp_path, command=GUNICORN) as server:
+        answers_others_while_planning(server)
+
+
+def answers_others_while_planning(server: LiveServer) -> None:
+    seeded = cli(server.env, "seed-history", "--site", "bootle", "--days", "14", "--per-day", "130")
     assert seeded.returncode == 0, seeded.stderr
     yesterday = datetime.now(UTC).astimezone(ZoneInfo("Europe/London")) - timedelta(days=1)
-    url = f"{live.url}/api/v1/reports/staffing?site=bootle&weekday={DAYS[yesterday.weekday()]}"
-    manager = live.session("bootle-manager")
+    url = f"{server.url}/api/v1/reports/staffing?site=bootle&weekday={DAYS[yesterday.weekday()]}"
+    manager = server.session("bootle-manager")
     answers: list[requests.Response] = []
     planning = threading.Thread(
         target=lambda: answers.append(manager.get(url, timeout=PLAN_TIMEOUT_S))
@@ -37,9 +52,9 @@ def test_the_server_answers_others_while_it_works_out_a_staffing_plan(live: Live
     time.sleep(HEAD_START_S)
 
     with requests.Session() as anyone:
-        health = anyone.get(f"{live.url}/healthz", timeout=PLAN_TIMEOUT_S)
+        health = anyone.get(f"{server.url}/healthz", timeout=PLAN_TIMEOUT_S)
         health_while_planning = planning.is_alive()
-        board = anyone.get(f"{live.url}/api/v1/sites/bootle/board", timeout=PLAN_TIMEOUT_S)
+        board = anyone.get(f"{server.url}/api/v1/sites/bootle/board", timeout=PLAN_TIMEOUT_S)
         board_while_planning = planning.is_alive()
     planning.join(PLAN_TIMEOUT_S)
 
