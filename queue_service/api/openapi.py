@@ -37,7 +37,10 @@ ERRORS = {
         " (locked_out), a kiosk issuing tickets or checking in too fast, or too many requests"
         " from an address neither signed in nor paired; Retry-After says when to try again"
     ),
-    503: "Unavailable just now (planner_unavailable: the staffing planner's process failed); try again later",
+    503: (
+        "Unavailable just now (planner_unavailable: the staffing planner's process failed);"
+        " try again later"
+    ),
 }
 # The headers an error answer carries, by status.
 ERROR_HEADERS = {
