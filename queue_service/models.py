@@ -9,8 +9,11 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    ColumnElement,
+    Computed,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     MetaData,
@@ -20,10 +23,16 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    and_,
+    case,
+    column,
     true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import ColumnClause
+
+from .sqltime import seconds_between
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -215,6 +224,19 @@ class Appointment(Base):
     visit: Mapped[Visit | None] = relationship(back_populates="appointment")
 
 
+def _kept_seconds(later: str, earlier: ColumnElement[Any]) -> Any:
+    """A column the database keeps: `later - earlier` in seconds, None while either is."""
+    return mapped_column(Float, Computed(seconds_between(column(later), earlier), persisted=True))
+
+
+def _wait_starts_at() -> ColumnElement[Any]:
+    arrived: ColumnClause[Any] = column("arrived_at")
+    scheduled: ColumnClause[Any] = column("scheduled_at")
+    return case(
+        (and_(column("kind") == "appointment", scheduled > arrived), scheduled), else_=arrived
+    )
+
+
 class Visit(Base):
     __tablename__ = "visit"
     __table_args__ = (
@@ -260,6 +282,15 @@ class Visit(Base):
     # When the retention purge erased its personal fields (services/retention.py); the token
     # was replaced then too, so the paper ticket no longer leads here.
     purged_at: Mapped[datetime | None]
+    # The times of DESIGN §8 in seconds (None: a step never reached), kept by the database
+    # from the times above (stored generated columns), so that reports read them rather than
+    # work them out for every visit they cover. An appointment's wait starts at its time if
+    # the customer came early (arriving early is not the council's delay).
+    time_to_greet_s: Mapped[float | None] = _kept_seconds("greeted_at", column("arrived_at"))
+    wait_s: Mapped[float | None] = _kept_seconds("service_started_at", _wait_starts_at())
+    service_time_s: Mapped[float | None] = _kept_seconds(
+        "completed_at", column("service_started_at")
+    )
 
     site: Mapped[Site] = relationship()
     service: Mapped[Service] = relationship()

@@ -1,14 +1,15 @@
-"""The measures of DESIGN §8 as SQL expressions over one visit row, for both databases.
+"""The rows every report aggregates, for both databases.
 
-Every report selects `measured(...)`: one row per visit with its times in seconds and its
-site's targets beside it, so that aggregation (and nothing in Python) does the counting.
+Every report selects `measured(...)`: one row per visit with its times in seconds (the
+measures of DESIGN §8, which the database keeps on the visit) and its site's targets beside
+it, so that aggregation (and nothing in Python) does the counting.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Select, and_, case, select
+from sqlalchemy import ColumnElement, Select, and_, case, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.base import ReadOnlyColumnCollection
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -16,39 +17,6 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from ...models import Service, Site, Visit
 from ...rules.periods import Period
-
-# SQLAlchemy stores SQLite datetimes as 'YYYY-MM-DD HH:MM:SS.ffffff'; the microseconds start
-# at character 21.
-_SQLITE_MICROSECONDS_AT = 21
-
-
-class seconds_between(FunctionElement[float]):
-    """`later - earlier` in seconds, exact to the microsecond on both databases."""
-
-    type = Float()
-    inherit_cache = True
-    name = "seconds_between"
-
-
-@compiles(seconds_between, "postgresql")
-def _seconds_pg(element: seconds_between, compiler: SQLCompiler, **kw: Any) -> str:
-    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"CAST(EXTRACT(EPOCH FROM ({later} - {earlier})) AS DOUBLE PRECISION)"
-
-
-@compiles(seconds_between, "sqlite")
-def _seconds_sqlite(element: seconds_between, compiler: SQLCompiler, **kw: Any) -> str:
-    # A julianday() difference carries float error of ~0.05 ms and julianday() rounds the
-    # fraction to milliseconds, enough to turn exactly 120 s into 120.00004 s and a met
-    # target into a breach. So: whole seconds from the times without their fraction (rounded,
-    # hence exact), plus the stored microseconds. julianday() is the cheapest date parser.
-    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
-    at = _SQLITE_MICROSECONDS_AT
-    return (
-        f"(round((julianday(substr({later}, 1, 19)) - julianday(substr({earlier}, 1, 19)))"
-        f" * 86400.0) + (CAST(substr({later}, {at}, 6) AS INTEGER)"
-        f" - CAST(substr({earlier}, {at}, 6) AS INTEGER)) / 1000000.0)"
-    )
 
 
 class week_start(FunctionElement[Any]):
@@ -70,18 +38,6 @@ def _week_sqlite(element: week_start, compiler: SQLCompiler, **kw: Any) -> str:
     return f"date({day}, '-' || ((CAST(strftime('%w', {day}) AS INTEGER) + 6) % 7) || ' days')"
 
 
-def wait_starts_at() -> ColumnElement[Any]:
-    """When the council's wait begins: arrival, or for an appointment its time if the customer
-    came early (arriving early is not the council's delay)."""
-    return case(
-        (
-            and_(Visit.kind == "appointment", Visit.scheduled_at > Visit.arrived_at),
-            Visit.scheduled_at,
-        ),
-        else_=Visit.arrived_at,
-    )
-
-
 def measured(
     period: Period, site_ids: list[int], *extra: ColumnElement[Any]
 ) -> Select[*tuple[Any, ...]]:
@@ -97,9 +53,9 @@ def measured(
             Service.name.label("service_name"),
             Visit.status.label("status"),
             Visit.kind.label("kind"),
-            seconds_between(Visit.greeted_at, Visit.arrived_at).label("greet_s"),
-            seconds_between(Visit.service_started_at, wait_starts_at()).label("wait_s"),
-            seconds_between(Visit.completed_at, Visit.service_started_at).label("service_s"),
+            Visit.time_to_greet_s.label("greet_s"),
+            Visit.wait_s.label("wait_s"),
+            Visit.service_time_s.label("service_s"),
             Visit.estimate_at_issue_s.label("estimate_s"),
             Visit.estimate_at_issue_low_s.label("estimate_low_s"),
             Visit.estimate_at_issue_high_s.label("estimate_high_s"),
