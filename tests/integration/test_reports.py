@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +99,40 @@ def test_all_sites_give_each_site_then_all_together_and_a_site_without_data_has_
     assert southport["visits"] == southport["served"] == southport["greeted"] == 0
     assert southport["avg_wait_s"] is None
     assert southport["pct_started_within_15_min"] is None
+
+
+def _walk_in(site: str, hour: int, wait_s: int) -> str:
+    """A served walk-in on 3 November 2026 (GMT) who waited `wait_s` seconds."""
+    arrived = datetime(2026, 11, 3, hour, tzinfo=UTC)
+    started = arrived + timedelta(seconds=wait_s)
+    times = [t.isoformat() for t in (arrived, started, started + timedelta(minutes=5))]
+    return f"{site},GEN,walk_in,{times[0]},,,{times[1]},{times[2]},,done"
+
+
+def test_percentiles_of_each_site_and_of_all_sites_come_from_their_own_visits(
+    app: Flask,
+) -> None:
+    waits = {("bootle", 10): [60, 300, 900], ("southport", 10): [120, 300, 600, 1200],
+             ("bootle", 14): [30], ("southport", 14): [30]}  # fmt: skip
+    import_rows(app, *(_walk_in(site, hour, w) for (site, hour), ws in waits.items() for w in ws))
+    accounts.add_user(UnitOfWork.for_app(app), "admin", PASSWORD, "admin", [])
+    admin = signed_in(app, "admin")
+    summary = admin.get(f"{API}/summary?period=2026-11-03").json["rows"]
+    # bootle 30 60 300 900; southport 30 120 300 600 1200; all nine, 300 twice.
+    assert [(r["site"], r["median_wait_s"], r["p90_wait_s"]) for r in summary] == [
+        ("bootle", 180.0, 720.0),  # 60 + 0.5 x 240; 300 + 0.7 x 600
+        ("southport", 300.0, 960.0),  # 600 + 0.6 x 600
+        ("all", 300.0, 960.0),  # rank 4 of 0-8; 900 + 0.2 x 300
+    ]
+    hourly = admin.get(f"{API}/hourly?period=2026-11-03").json["rows"]
+    assert [(r["site"], r["hour"], r["median_wait_s"], r["p90_wait_s"]) for r in hourly] == [
+        ("bootle", 10, 300.0, 780.0),  # 300 + 0.8 x 600
+        ("bootle", 14, 30.0, 30.0),
+        ("southport", 10, 450.0, 1020.0),  # 300 + 0.5 x 300; 600 + 0.7 x 600
+        ("southport", 14, 30.0, 30.0),
+        ("all", 10, 300.0, 1020.0),  # 60 120 300 300 600 900 1200: 900 + 0.4 x 300
+        ("all", 14, 30.0, 30.0),
+    ]
 
 
 def test_a_period_without_visits_has_zero_counts_and_no_times(manager: FlaskClient) -> None:

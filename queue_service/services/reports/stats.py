@@ -32,8 +32,10 @@ from sqlalchemy import (
     column,
     func,
     literal,
+    null,
     or_,
     select,
+    tuple_,
     union_all,
     values,
 )
@@ -104,7 +106,8 @@ def grouped(
         for row in session.execute(stmt).mappings()
     }
     if not postgres:
-        for key, found_values in _interpolated(session, scoped, ["site", *keys], found).items():
+        interpolated = _interpolated(session, rows, ["site", *keys], found, combined=combined)
+        for key, found_values in interpolated.items():
             found[key].update(found_values)
     ordered = sorted(found, key=lambda k: (k[0] == COMBINED, *k))
     return [_shape(found[k], ["site", *keys]) for k in ordered]
@@ -160,14 +163,21 @@ def _percentile_cont(s: CTE | Subquery) -> list[ColumnElement[Any]]:
 
 
 def _interpolated(
-    session: Session, s: CTE | Subquery, keys: list[str], groups: dict[tuple[Any, ...], Any]
+    session: Session,
+    rows: Select[Any],
+    keys: list[str],
+    groups: dict[tuple[Any, ...], Any],
+    *,
+    combined: bool,
 ) -> dict[tuple[Any, ...], dict[str, float]]:
     """percentile_cont for SQLite. The groups' counts (from the first statement) give the
-    one or two ranks each percentile needs; one window ranks every measured time of every
-    group in one sort, and a join to those ranks sums them with their weights."""
+    one or two ranks each percentile needs; the measured times of every visit, stacked in
+    one column, are ranked within their site and over all sites in one sort, and a join to
+    the wanted ranks sums the values found there with their weights."""
     positions = _positions(keys, groups)
     if not positions:
         return {}
+    s = rows.subquery("measured")
     timed = _timed_columns(s)
     stacked = union_all(
         *(
@@ -177,40 +187,45 @@ def _interpolated(
             for i, m in enumerate(TIMED)
         )
     ).subquery("stacked")
-    partition = [stacked.c[k] for k in (*keys, "measure")]
-    rank = func.row_number().over(partition_by=partition, order_by=stacked.c.x) - 1
-    ranked = select(stacked, rank.label("rank")).subquery("ranked")
-    # Only the rows at a rank some group wants, set apart first: joined to the positions
-    # directly, SQLite would scan every ranked row once per position.
-    ranks = sorted({p[-3] for p in positions} | {p[-2] for p in positions})
-    picked = (
-        select(ranked).where(ranked.c["rank"].in_(ranks)).cte("picked").prefix_with("MATERIALIZED")
-    )
+    ranked = _ranked(stacked, keys, groups, combined=combined)
     wanted = (
         values(
             *(column(k, s.c[k].type) for k in keys),
             column("measure", Integer),
             column("name", String),
-            column("low", Integer),
-            column("high", Integer),
-            column("fraction", Float),
+            column("rank", Integer),
+            column("weight", Float),
             name="positions",
         )
         .data(positions)
         .cte("wanted")
     )
-    r, w = picked.c, wanted.c
-    weighted = case(
-        (r["rank"] == w.low, r.x * (1 - w.fraction)),
-        (r["rank"] == w.high, r.x * w.fraction),
+    w, along = wanted.c, [*keys[1:], "measure"]
+    # Only the rows at a rank some group wants, set apart first (a row-value IN, which SQLite
+    # answers from an index it makes of the positions): joined to the positions directly, it
+    # would compare every ranked row with every position.
+    at_site = tuple_(*(ranked.c[k] for k in ("site", *along)), ranked.c.site_rank).in_(
+        select(*(w[k] for k in ("site", *along)), w["rank"])
     )
-    on = and_(
-        *(r[k] == w[k] for k in (*keys, "measure")), or_(r["rank"] == w.low, r["rank"] == w.high)
+    across = tuple_(*(ranked.c[k] for k in along), ranked.c.all_rank).in_(
+        select(*(w[k] for k in along), w["rank"]).where(w.site == COMBINED)
     )
-    stmt = (
-        select(*(w[k] for k in keys), w.name, func.sum(weighted).label("value"))
-        .select_from(wanted.join(picked, on))
-        .group_by(*(w[k] for k in keys), w.name)
+    picked = select(ranked).where(or_(at_site, across)).cte("picked").prefix_with("MATERIALIZED")
+    # A site's percentiles come from the ranks within it, those of all sites from the ranks
+    # across them.
+    r = picked.c
+    same = [r[k] == w[k] for k in along]
+    found = union_all(
+        select(wanted, r.x).join_from(
+            wanted, picked, and_(*same, r.site == w.site, r.site_rank == w["rank"])
+        ),
+        select(wanted, r.x).join_from(
+            wanted, picked, and_(*same, w.site == COMBINED, r.all_rank == w["rank"])
+        ),
+    ).subquery("found")
+    f = found.c
+    stmt = select(*(f[k] for k in keys), f.name, func.sum(f.x * f.weight).label("value")).group_by(
+        *(f[k] for k in keys), f.name
     )
     result: dict[tuple[Any, ...], dict[str, float]] = defaultdict(dict)
     for row in session.execute(stmt).mappings():
@@ -218,9 +233,38 @@ def _interpolated(
     return result
 
 
+def _ranked(
+    stacked: Subquery, keys: list[str], groups: dict[tuple[Any, ...], Any], *, combined: bool
+) -> Subquery:
+    """The stacked times with their ranks (from 0) within their site and, with `combined`,
+    over all sites, from one sort: along each key and measure, a row's rank over all sites is
+    its row number, and its rank within its site is how many rows of that site came up to it.
+    (A window per site and one over all would sort twice; rows stacked again under site
+    "all", as the first statement reads them, would double the sort.)"""
+    # ROWS, not the default RANGE: with ties, RANGE would give all of them the last rank.
+    window: dict[str, Any] = {
+        "partition_by": [stacked.c[k] for k in (*keys[1:], "measure")],
+        "order_by": stacked.c.x,
+        "rows": (None, 0),
+    }
+    row_number = func.row_number().over(**window) - 1
+    if not combined:
+        return select(stacked, row_number.label("site_rank"), null().label("all_rank")).subquery(
+            "ranked"
+        )
+    site = stacked.c.site
+    slugs = sorted({key[0] for key in groups if key[0] != COMBINED})
+    site_rank = case(
+        *((site == slug, _count_if(site == slug).over(**window) - 1) for slug in slugs)
+    )
+    return select(stacked, site_rank.label("site_rank"), row_number.label("all_rank")).subquery(
+        "ranked"
+    )
+
+
 def _positions(keys: list[str], groups: dict[tuple[Any, ...], Any]) -> list[tuple[Any, ...]]:
-    """Per group, timed measure and percentile: the ranks around p x (n - 1) and the weight
-    of the upper one, as percentile_cont takes them."""
+    """Per group, timed measure and percentile: the one or two ranks around p x (n - 1) with
+    their weights, as percentile_cont takes them."""
     positions = []
     for key, row in groups.items():
         for i, (measure, name) in enumerate(TIMED.items()):
@@ -231,8 +275,10 @@ def _positions(keys: list[str], groups: dict[tuple[Any, ...], Any]) -> list[tupl
                 position = p * (n - 1)
                 low = math.floor(position)
                 fraction = position - low
-                high = low + (1 if fraction > 0 else 0)
-                positions.append((*key, i, f"{label}_{name}", low, high, fraction))
+                named = (*key, i, f"{label}_{name}")
+                positions.append((*named, low, 1 - fraction))
+                if fraction > 0:
+                    positions.append((*named, low + 1, fraction))
     return positions
 
 
