@@ -1,16 +1,15 @@
 """Grouped statistics over measured visits: counts, shares within target, averages, medians
 and 90th percentiles, all computed by the database.
 
-The measured rows are computed once per statement (a materialised CTE). When several sites
-are reported, the rows are read a second time under the site "all", so that each site and all
-of them together come from one statement without computing the times twice.
+The measured rows are one CTE. When several sites are reported, the rows are read a second
+time under the site "all", so that each site and all of them together come from one statement.
 
 Percentiles are `percentile_cont` (linear interpolation between the two nearest ranks). On
 PostgreSQL that is the built-in ordered-set aggregate, in the same statement as the rest. SQLite
 has none: from the counts of the first statement, the ranks each percentile needs are known
 (around p x (n - 1)); a second statement puts every measured time of every group in one
-column, ranks them with one window (one sort), keeps the rows at those ranks and sums them
-with their weights.
+column, ranks them within their site and across all sites in one sort, keeps the rows at the
+wanted ranks and sums them with their weights.
 """
 
 from __future__ import annotations
@@ -93,9 +92,7 @@ def grouped(
 ) -> list[dict[str, Any]]:
     """The statistics of `rows` (see measures.measured) per site and distinct value of `keys`,
     in key order; with `combined`, then the same for all sites together (site "all")."""
-    # Materialised: SQLite would otherwise put each measure's expression wherever it is read
-    # and compute the times again and again.
-    base = rows.cte("measured").prefix_with("MATERIALIZED")
+    base = rows.cte("measured")
     scoped = _with_combined(base) if combined else base
     group = [scoped.c[k] for k in ("site", *keys)]
     postgres = session.get_bind().dialect.name == "postgresql"
