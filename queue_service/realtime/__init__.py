@@ -11,6 +11,7 @@ from flask import Flask
 
 from ..extensions import socketio
 from . import managers, subscriptions
+from .packets import CheckedPacket
 from .publisher import LivePublisher
 from .state import LiveState
 
@@ -29,6 +30,7 @@ def init_app(app: Flask) -> None:
             app.config.get("REDIS_URL"), app.config.get("REDIS_CHANNEL", "onestop-queue")
         ),
         max_http_buffer_size=MAX_CLIENT_MESSAGE,
+        serializer=CheckedPacket,
     )
     app.extensions["queue_live"] = LiveState(tick_s=app.config.get("LIVE_TICK_S", 30))
     subscriptions.register(socketio)

@@ -16,6 +16,7 @@ from ..rules.permissions import Actor
 from ..services import accounts, snapshots, tickets
 from . import rooms as room_names
 from . import tick
+from .packets import MALFORMED
 from .state import LiveState
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ def register(socketio: SocketIO) -> None:
     socketio.on_event("connect", on_connect)
     socketio.on_event("subscribe", on_subscribe)
     socketio.on_event("unsubscribe", on_unsubscribe)
+    socketio.on_event("*", on_other)
     socketio.on_error_default(on_error)
 
 
@@ -59,10 +61,10 @@ def on_connect(auth: object = None) -> None:
     _state().start_tick_once(lambda: tick.start(app))
 
 
-def on_subscribe(data: object = None) -> Ack:
+def on_subscribe(data: object = None, *extra: object) -> Ack:
     """Join the room for one board, staff view or ticket; the ack carries the full snapshot."""
     try:
-        kind, key = _parse(data)
+        kind, key = _parse(data, extra)
         room = room_names.named(kind, key)
         held = _subscriptions()
         # Renewing a subscription adds nothing.
@@ -81,13 +83,20 @@ def on_subscribe(data: object = None) -> Ack:
     return {"ok": True, "snapshot": snapshot}
 
 
-def on_unsubscribe(data: object = None) -> Ack:
+def on_unsubscribe(data: object = None, *extra: object) -> Ack:
     try:
-        kind, key = _parse(data)
+        kind, key = _parse(data, extra)
     except QueueError as exc:
         return _refusal(exc)
     leave_room(room_names.named(kind, key))
     return {"ok": True}
+
+
+def on_other(event: str, *args: object) -> Ack:
+    """Any other event, and a malformed one (`packets.MALFORMED`), is refused as invalid."""
+    if event == MALFORMED and len(args) == 1 and isinstance(args[0], str):
+        return _refusal(Invalid(args[0]))
+    return _refusal(Invalid("unknown event: send subscribe or unsubscribe"))
 
 
 def on_error(exc: BaseException) -> Ack:
@@ -105,8 +114,8 @@ def _join(room: str, build: Callable[[], dict[str, Any]], site: str | None = Non
     return snapshot
 
 
-def _parse(data: object) -> tuple[str, str]:
-    if isinstance(data, dict):
+def _parse(data: object, extra: tuple[object, ...] = ()) -> tuple[str, str]:
+    if isinstance(data, dict) and not extra:
         if data.keys() == {"ticket"} and _is_key(data["ticket"]):
             return room_names.TICKET, _storable("ticket", data["ticket"])
         views = (room_names.BOARD, room_names.STAFF)
