@@ -9,11 +9,13 @@ from alembic import command
 from alembic.config import Config
 from flask import Flask
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 # Connection execution option that marks a transaction that will write.
 WRITE = "queue_write"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+UNAVAILABLE = "the database does not answer; try again shortly"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -48,6 +50,20 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Any) -> None:
         write = connection.get_execution_options().get(WRITE, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database cannot be reached or used for now (connection refused
+    or dropped, locked past the busy timeout), as opposed to a fault in our own code."""
+    return isinstance(exc, OperationalError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    )
+
+
+def fault(exc: BaseException) -> str:
+    """The driver's own first line about a database fault, for a one-line log entry."""
+    cause = exc.orig if isinstance(exc, DBAPIError) else exc
+    return str(cause).strip().split("\n", 1)[0]
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
-from .errors import error_response
+from .errors import database_unavailable
 
 bp = Blueprint("health", __name__)
 
@@ -18,5 +18,5 @@ def healthz() -> ResponseReturnValue:
         with current_app.extensions["queue_engine"].connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception:
-        return error_response(503, "database_unavailable", "the database does not answer")
+        return database_unavailable()
     return {"status": "ok"}

@@ -8,7 +8,9 @@ from typing import Any
 
 from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room, rooms
+from sqlalchemy.exc import DBAPIError
 
+from .. import db
 from ..api.context import bearer_token, staff_session, uow
 from ..api.validation import UNSTORABLE, storable
 from ..errors import Invalid, QueueError
@@ -49,6 +51,11 @@ def on_connect(auth: object = None) -> None:
         actor = accounts.actor_for(uow(), staff=staff_session(), device_token=token)
     except QueueError as exc:
         raise ConnectionRefusedError(exc.message) from exc
+    except DBAPIError as exc:
+        if not db.is_unavailable(exc):
+            raise
+        log.warning("database unavailable at connect: %s", db.fault(exc))
+        raise ConnectionRefusedError(db.UNAVAILABLE) from exc
     session["device_token"] = token
     staff = staff_session()
     # Signing out or revoking the device closes this room, on whichever process the
@@ -100,6 +107,9 @@ def on_other(event: str, *args: object) -> Ack:
 
 
 def on_error(exc: BaseException) -> Ack:
+    if db.is_unavailable(exc):
+        log.warning("database unavailable: %s", db.fault(exc))
+        return {"ok": False, "error": db.UNAVAILABLE, "code": "database_unavailable"}
     log.exception("live handler failed", exc_info=exc)
     return {"ok": False, "error": "internal error", "code": "internal"}
 
