@@ -93,8 +93,7 @@ class RedisQueueManager(_SessionRoomsDisconnect, socketio.RedisManager):
             first, self._unavailable = not self._unavailable, True
         if first:
             log.error(
-                "Redis unavailable (%s): this process serves its own clients only until it "
-                "returns",
+                "Redis unavailable (%s): this process serves its own clients only until it returns",
                 str(exc).strip().split("\n", 1)[0],
             )
 
