@@ -38,8 +38,9 @@ ERRORS = {
         " from an address neither signed in nor paired; Retry-After says when to try again"
     ),
     503: (
-        "Unavailable just now (planner_unavailable: the staffing planner's process failed);"
-        " try again later"
+        "Unavailable just now; try again later: database_unavailable (the database cannot be"
+        " reached; Retry-After says when to try) or planner_unavailable (the staffing"
+        " planner's process failed)"
     ),
 }
 # The headers an error answer carries, by status.
@@ -50,7 +51,14 @@ ERROR_HEADERS = {
             "description": "seconds until the limit's window ends",
             "schema": {"type": "integer", "minimum": 1},
         }
-    }
+    },
+    503: {
+        "Retry-After": {
+            "required": False,
+            "description": "seconds after which the database may be back",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
 }
 ERROR_SCHEMA = {
     "type": "object",
@@ -206,8 +214,9 @@ def _operation(rule: Rule, op: spec.Operation, schemas: _Schemas) -> dict[str, A
                 answer["content"]["text/csv"] = {"schema": {"type": "string"}}
         responses[str(status)] = answer
     # Any request may meet a rate limit: anonymous ones are counted on every path
-    # (limits.PUBLIC), beside the sign-in lockout and the kiosk's limit.
-    errors = {*op.errors, 429}
+    # (limits.PUBLIC), beside the sign-in lockout and the kiosk's limit; and any may find the
+    # database unreachable (api/errors.py).
+    errors = {*op.errors, 429, 503}
     if converters:
         errors.add(404)
     if op.body is not None:

@@ -79,3 +79,18 @@ def test_an_unknown_site_in_a_report_query_is_a_documented_404(
     response = signed_in(app, "bootle-manager").get(API + url)
     assert response.status_code == 404
     assert 404 in documented_statuses(document, path, "get")
+
+
+def test_every_operation_documents_the_database_being_unreachable(client: FlaskClient) -> None:
+    # Any request may find the database away: 503 database_unavailable (api/errors.py).
+    document = client.get(f"{API}/openapi.json").json
+    missing = [
+        (path, method)
+        for path, operations in document["paths"].items()
+        for method in operations
+        if 503 not in documented_statuses(document, path, method)
+    ]
+    assert missing == []
+    unavailable = document["components"]["responses"]["E503"]
+    assert "database_unavailable" in unavailable["description"]
+    assert unavailable["headers"]["Retry-After"]["required"] is False
