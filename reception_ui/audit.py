@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from pydantic import ConfigDict
 
 from queue_service.api import validation
@@ -38,7 +39,9 @@ def audit_trail(user: dict[str, Any], site: dict[str, Any]) -> ResponseReturnVal
         query = validation.query(AuditPageQuery)
     except Invalid as exc:
         problems = "; ".join(f"{name} {text}" for name, text in (exc.fields or {}).items())
-        return refused(f"That page of the audit trail cannot be shown: {problems}", 422)
+        return refused(
+            _("That page of the audit trail cannot be shown: %(problems)s", problems=problems), 422
+        )
     log = audit.day_log(uow(), actor(), site["slug"], query.date, query.page)
     tz = zone(site["timezone"])
     for entry in log["entries"]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+
 from queue_service.services.reports.breakdowns import WAIT_BINS_MIN
 
 from .charts import Chart, bar_chart
@@ -41,25 +43,25 @@ def _hourly(rows: list[dict[str, Any]]) -> Chart:
     values = [_minutes(by_hour.get(h, {}).get("avg_wait_s")) for h in hours]
     band = (hours.index(PEAK[0]), hours.index(PEAK[1])) if PEAK[1] in hours else None
     return bar_chart(
-        "Average wait by hour of arrival",
+        _("Average wait by hour of arrival"),
         [f"{h:02d}" for h in hours],
         values,
-        unit="minutes",
+        unit=_("minutes"),
         band=band,
         band_label="12:00\u201314:00",
         target=15,
-        target_label="15 min target",
+        target_label=_("%(n)s min target", n=15),
     )
 
 
 def _weekly(rows: list[dict[str, Any]]) -> Chart:
     return bar_chart(
-        "Started within 15 minutes, by week",
+        _("Started within 15 minutes, by week"),
         [r["week"][5:] for r in rows],
         [r["pct_started_within_15_min"] for r in rows],
         unit="%",
         target=90,
-        target_label="90% aim",
+        target_label=_("%(share)s aim", share="90%"),
         top=100,
     )
 
@@ -70,17 +72,17 @@ def _waits(rows: list[dict[str, Any]]) -> Chart:
     labels = [f"{a}\u2013{b}" for a, b in zip(lowers, WAIT_BINS_MIN, strict=False)]
     labels.append(f"{WAIT_BINS_MIN[-1]}+")
     values = [counted.get(lower, 0) for lower in lowers]
-    return bar_chart("How long people waited (minutes)", labels, values, unit="visits")
+    return bar_chart(_("How long people waited (minutes)"), labels, values, unit=_("visits"))
 
 
 def staffing(plan: dict[str, Any]) -> Chart:
     """Desks needed per hour, checked by simulation; hatched where the rota plans fewer."""
     hours = plan["hours"]
     return bar_chart(
-        "Desks needed by hour (hatched: the rota plans fewer)",
+        _("Desks needed by hour (hatched: the rota plans fewer)"),
         [h["hour"][:2] for h in hours],
         [h["desks"] for h in hours],
-        unit="desks",
+        unit=_("desks"),
         marked=[h["rota_desks"] < h["desks"] for h in hours],
     )
 

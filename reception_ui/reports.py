@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from queue_service.api.context import actor, uow
 from queue_service.errors import Forbidden, NotAuthenticated
@@ -99,7 +100,7 @@ def _picked_period() -> tuple[periods.Period, str | None, dict[str, str]] | str:
         name = periods.containing(form["kind"], date.fromisoformat(form["on"]))
         return periods.named(name), name, form
     except (periods.PeriodError, ValueError) as exc:
-        return f"That period cannot be shown: {exc}"
+        return _("That period cannot be shown: %(problem)s", problem=exc)
 
 
 def _query(period: periods.Period, name: str | None) -> str:

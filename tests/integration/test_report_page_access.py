@@ -60,7 +60,7 @@ def test_the_audit_trail_page_is_for_the_sites_managers_and_linked_from_the_repo
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "Audit trail · Bootle One Stop Shop" in text
-    assert "<td>C001</td>" in text and "<td>triage</td>" in text
+    assert "<td>C001</td>" in text and "<td>triaged</td>" in text
     assert "<td>bootle-reception</td>" in text and "note: brought a letter" in text
     assert "10:31:00" in text  # the site's local time (GMT in November)
     assert f'value="{day}"' in text
