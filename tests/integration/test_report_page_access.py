@@ -83,3 +83,20 @@ def test_the_audit_trail_page_goes_a_page_at_a_time(app: Flask, reception: Flask
 
     assert "Page 1 of 2" in first and 'rel="next"' in first and 'rel="prev"' not in first
     assert "<td>G051</td>" in second and 'rel="prev"' in second and 'rel="next"' not in second
+
+
+def test_the_manager_pages_read_in_polish_and_arabic(app: Flask, reception: FlaskClient) -> None:
+    import_rows(app, VISIT)
+    reception.post("/api/v1/sites/bootle/tickets", json={"service": "GEN"})
+    manager = signed_in(app, "bootle-manager")
+
+    audit_pl = manager.get("/staff/bootle/audit?lang=pl").text
+    overview_ar = manager.get("/staff/reports?kind=month&on=2026-10-05&lang=ar").text
+    refused_pl = manager.get("/staff/reports?kind=custom&from=2026-10-31&to=2026-10-01&lang=pl")
+
+    assert "Dziennik zdarzeń · Bootle One Stop Shop" in audit_pl
+    assert "<td>przybycie</td>" in audit_pl  # the event, not its code "arrive"
+    assert '<html lang="ar" dir="rtl">' in overview_ar
+    assert "متوسط الانتظار حسب ساعة الوصول" in overview_ar  # a chart's title
+    assert ">ربع سنة</option>" in overview_ar  # the period picker's "quarter"
+    assert "Nie można wyświetlić tego okresu" in refused_pl.text

@@ -73,3 +73,9 @@ def test_clock_offsets_are_ignored_unless_the_server_allows_them(
 ) -> None:
     page = reception.get("/staff/bootle/reception?clock_offset_s=500")
     assert 'data-clock-offset-s="0"' in page.text
+
+
+def test_the_team_page_names_the_roles_in_the_pages_language(app: Flask) -> None:
+    page = signed_in(app, "bootle-manager").get("/staff/bootle/team?lang=pl").text
+    assert "(kierownik)</span>" in page  # the staff bar: "Zalogowano jako … (kierownik)"
+    assert "<td>doradca</td>" in page and "<td>adviser</td>" not in page
