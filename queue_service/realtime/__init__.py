@@ -1,7 +1,8 @@
 """Live updates over Socket.IO (DESIGN §7): subscriptions, pushes after commit, a slow refresh.
 
-Several processes share one Redis channel when `REDIS_URL` is set: a push emitted by the
-process that handled a change reaches the clients of every process. The slow refresh only
+Several processes share one Redis channel when `REDIS_URL` is set: the board and staff pushes
+emitted by the process that handled a change reach the clients of every process, and each
+process pushes the tickets its own clients follow. The slow refresh only
 goes to this process's own clients, so running more processes never multiplies it.
 """
 
@@ -23,12 +24,16 @@ __all__ = ["LivePublisher", "init_app"]
 
 def init_app(app: Flask) -> None:
     """Bind Socket.IO to the app (through Redis when configured) and register the handlers."""
+    manager = managers.for_config(
+        app.config.get("REDIS_URL"), app.config.get("REDIS_CHANNEL", "onestop-queue")
+    )
+    publisher = app.extensions["queue_publisher"]
+    if isinstance(manager, managers.RedisQueueManager) and isinstance(publisher, LivePublisher):
+        manager.on_board = publisher.heard
     socketio.init_app(
         app,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "gevent"),
-        client_manager=managers.for_config(
-            app.config.get("REDIS_URL"), app.config.get("REDIS_CHANNEL", "onestop-queue")
-        ),
+        client_manager=manager,
         max_http_buffer_size=MAX_CLIENT_MESSAGE,
         serializer=CheckedPacket,
     )

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import socketio
@@ -49,12 +49,16 @@ class LocalManager(_SessionRoomsDisconnect, socketio.Manager):
 
 
 class RedisQueueManager(_SessionRoomsDisconnect, socketio.RedisManager):
-    """Several processes sharing a Redis channel; see the module's docstring for faults."""
+    """Several processes sharing a Redis channel; see the module's docstring for faults. A
+    board that another process sends tells this one that the site changed (`on_board`), so
+    that it can push the tickets its own clients follow there: ticket pushes never cross the
+    channel."""
 
     redis: Any
     pubsub: Any
     connected: bool
     channel: str
+    on_board: Callable[[str], None] | None = None
 
     def __init__(self, url: str, channel: str) -> None:
         super().__init__(url, channel=channel)
@@ -102,6 +106,14 @@ class RedisQueueManager(_SessionRoomsDisconnect, socketio.RedisManager):
             was, self._unavailable = self._unavailable, False
         if was:
             log.warning("Redis reachable again: pushes reach every process")
+
+    def _handle_emit(self, message: dict[str, Any]) -> None:
+        super()._handle_emit(message)  # type: ignore[misc]
+        if message.get("host_id") == self.host_id or message.get("event") != "board":
+            return
+        site = rooms.board_site(message.get("room"))
+        if site is not None and self.on_board is not None:
+            self.on_board(site)
 
 
 def for_config(redis_url: str | None, channel: str) -> socketio.Manager:

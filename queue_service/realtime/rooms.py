@@ -44,6 +44,13 @@ def ends_connections(room: object) -> bool:
     return isinstance(room, str) and room.partition(":")[0] in (SESSION, DEVICE)
 
 
+def board_site(room: object) -> str | None:
+    """The site of a board room, or None for any other room."""
+    if not isinstance(room, str) or not room.startswith(f"{BOARD}:"):
+        return None
+    return room.removeprefix(f"{BOARD}:") or None
+
+
 @dataclass
 class Subscribed:
     """The subscriptions held by this process's clients, grouped for a refresh."""

@@ -46,7 +46,7 @@ def refresh(app: Flask) -> None:
             by_site.setdefault(state.ticket_sites[token], set()).add(token)
     for slug, tokens in by_site.items():
         try:
-            push = snapshots.live(UnitOfWork.for_app(app), slug, tokens=tokens, every_active=False)
+            push = snapshots.live(UnitOfWork.for_app(app), slug, tokens=tokens, views=True)
         except NotFound:
             continue  # the site was removed while someone watched it
         send(push, local_only=True)

@@ -193,6 +193,15 @@ def current_starts(session: Session, active: list[Visit]) -> dict[int, datetime]
     return {visit_id: started for visit_id, started in rows}
 
 
+def load_desks(session: Session, site: Site) -> None:
+    """Load the site's desks with the services each one serves: two queries, not one per desk."""
+    session.scalars(
+        select(Site)
+        .where(Site.id == site.id)
+        .options(selectinload(Site.desks).selectinload(Desk.services))
+    ).one()
+
+
 def desk_states(site: Site, active: list[Visit], started: dict[int, datetime]) -> list[DeskState]:
     """The site's desks with the visit each one holds and when its service started (from
     `current_starts`), for the estimator."""

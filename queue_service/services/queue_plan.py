@@ -69,6 +69,7 @@ def build(uow: UnitOfWork, session: Session, site: Site, now: datetime) -> Queue
     """Load the site's active visits and plan the waiting ones (or reuse the remembered plan
     of this version)."""
     active = queries.active_visits(session, site, now)
+    queries.load_desks(session, site)
     waiting = {v.id: v for v in active if v.status == Status.WAITING}
     outlook = uow.memo.forecast(site.id, site.version, now)
     if outlook is None or {c.visit_id for c, _ in outlook.order} != waiting.keys():

@@ -74,29 +74,30 @@ class LivePush:
     """What the live updates send for one site at one instant, all from one queue plan."""
 
     site_slug: str
-    board: dict[str, Any]
-    staff: dict[str, Any]
+    board: dict[str, Any] | None  # None: tickets only
+    staff: dict[str, Any] | None
     tickets: dict[str, dict[str, Any]]  # by ticket token
 
 
-def live(
-    uow: UnitOfWork, site_slug: str, *, tokens: Collection[str], every_active: bool
-) -> LivePush:
-    """The board, the staff queue and the tickets in `tokens` (plus, with `every_active`,
-    every visit still in the queue, since one change moves everybody's place and estimate)."""
+def live(uow: UnitOfWork, site_slug: str, *, tokens: Collection[str], views: bool) -> LivePush:
+    """The tickets in `tokens` that belong to the site and, with `views`, the board and the
+    staff queue."""
     with uow.reading() as session:
         site = queries.site_by_slug(session, site_slug)
         plan = queue_plan.build(uow, session, site, uow.now())
-        visits = {v.token: v for v in plan.active} if every_active else {}
-        wanted = set(tokens) - visits.keys()
-        if wanted:
+        active = {v.token: v for v in plan.active}
+        visits = {token: active[token] for token in tokens if token in active}
+        if wanted := set(tokens) - visits.keys():
             visits.update((v.token, v) for v in queries.visits_by_token(session, site.id, wanted))
-        board = _board(session, plan)
-        uow.memo.keep_board(site.id, site.version, plan.now, board)
+        board = staff = None
+        if views:
+            board = _board(session, plan)
+            uow.memo.keep_board(site.id, site.version, plan.now, board)
+            staff = _staff(session, plan)
         return LivePush(
             site_slug=site.slug,
             board=board,
-            staff=_staff(session, plan),
+            staff=staff,
             tickets={token: ticket_view(plan, v) for token, v in visits.items()},
         )
 

@@ -95,3 +95,26 @@ def test_signing_out_through_one_process_disconnects_the_staff_view_on_the_other
         assert on_b.subscribe(STAFF)["ok"] is True
         assert adviser.post(f"{a.url}/api/v1/auth/logout", timeout=10).status_code == 204
         assert_signed_out_live(on_b, STAFF)
+
+
+def test_a_call_made_through_one_process_reaches_the_phones_following_tickets_on_the_other(
+    two_servers: tuple[LiveServer, LiveServer],
+) -> None:
+    # Ticket pushes never cross Redis: B hears A's board and tells its own phones.
+    a, b = two_servers
+    adviser = a.session("bootle-adviser")
+    desk_id = a.desk_ids(adviser)["Desk 1"]
+    assert adviser.post(f"{a.url}/api/v1/desks/{desk_id}/open", timeout=10).ok
+    first, second = (
+        adviser.post(f"{a.url}/api/v1/sites/bootle/tickets", json={"service": "CT"}).json()
+        for _ in range(2)
+    )
+    with LiveClient(b.url) as phone, LiveClient(b.url) as second_phone:
+        version = phone.subscribe({"ticket": first["token"]})["snapshot"]["version"]
+        assert second_phone.subscribe({"ticket": second["token"]})["snapshot"]["position"] == 2
+        called = adviser.post(f"{a.url}/api/v1/desks/{desk_id}/call-next", timeout=10)
+        assert called.status_code == 200, called.text
+        mine = phone.next("ticket", lambda pushed: pushed["version"] == version + 1)
+        theirs = second_phone.next("ticket", lambda pushed: pushed["version"] == version + 1)
+    assert (mine["status"], mine["desk"]) == ("called", "Desk 1")
+    assert (theirs["status"], theirs["position"]) == ("waiting", 1)
