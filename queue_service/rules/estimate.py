@@ -31,7 +31,7 @@ import heapq
 import math
 import random
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from .next_visit import CallPolicy, Candidate, in_appointment_queue
@@ -70,6 +70,20 @@ class Shift:
     desk_id: int
     start: datetime
     end: datetime
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What the estimator is told about a site besides the clock and the service times."""
+
+    desks: tuple[DeskState, ...]
+    waiting: tuple[Candidate, ...]  # in order of arrival
+    rota: tuple[Shift, ...] = ()
+    expected: tuple[Candidate, ...] = ()
+
+    def joined_by(self, arrival: Candidate) -> Situation:
+        """The same site once a visit has arrived (the latest, so it goes last)."""
+        return replace(self, waiting=(*self.waiting, arrival))
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """What a process remembers between requests to spare the hot path: each site's latest
-forecast (by site version) and its learned service times.
+forecast and situation (what the estimator was told), by site version, and its learned
+service times.
 
 A forecast is remembered only for a committed version, and a version is committed once per
 site (writers are serialised on the site row), so a forecast found under the site's current
@@ -15,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from ..rules.estimate import Estimate, Forecast
+from ..rules.estimate import Estimate, Forecast, Situation
 from ..rules.service_times import ServiceTime
 
 FORECAST_FRESH_S = 15.0
@@ -29,7 +30,8 @@ BOARD_FRESH_S = 5.0
 class _Remembered:
     version: int
     at: datetime
-    forecast: Forecast
+    forecast: Forecast | None
+    situation: Situation | None
 
 
 class Memo:
@@ -43,13 +45,10 @@ class Memo:
 
     def forecast(self, site_id: int, version: int, now: datetime) -> Forecast | None:
         """The site's forecast at `version`, aged to `now`, if one is remembered and fresh."""
-        with self._lock:
-            kept = self._forecasts.get(site_id)
-        if kept is None or kept.version != version:
+        kept = self._fresh(site_id, version, now)
+        if kept is None or kept.forecast is None:
             return None
         age = (now - kept.at).total_seconds()
-        if not 0 <= age <= FORECAST_FRESH_S:
-            return None
         if age == 0:
             return kept.forecast
         return Forecast(
@@ -57,12 +56,32 @@ class Memo:
             newcomer={s: _aged(e, age) for s, e in kept.forecast.newcomer.items()},
         )
 
-    def keep_forecast(self, site_id: int, version: int, at: datetime, forecast: Forecast) -> None:
-        """Remember the forecast of a committed version."""
+    def situation(self, site_id: int, version: int, now: datetime) -> Situation | None:
+        """What the estimator was told about the site at `version`, if remembered and fresh."""
+        kept = self._fresh(site_id, version, now)
+        return None if kept is None else kept.situation
+
+    def keep_forecast(
+        self,
+        site_id: int,
+        version: int,
+        at: datetime,
+        forecast: Forecast | None,
+        situation: Situation | None = None,
+    ) -> None:
+        """Remember the forecast of a committed version (or only its situation, from which
+        the next one is worked out without loading the queue)."""
         with self._lock:
             kept = self._forecasts.get(site_id)
             if kept is None or (kept.version, kept.at) <= (version, at):
-                self._forecasts[site_id] = _Remembered(version, at, forecast)
+                self._forecasts[site_id] = _Remembered(version, at, forecast, situation)
+
+    def _fresh(self, site_id: int, version: int, now: datetime) -> _Remembered | None:
+        with self._lock:
+            kept = self._forecasts.get(site_id)
+        if kept is None or kept.version != version:
+            return None
+        return kept if 0 <= (now - kept.at).total_seconds() <= FORECAST_FRESH_S else None
 
     def board(self, site_id: int, version: int, now: datetime) -> dict[str, Any] | None:
         """The public board built for `version`, if built in the last few seconds."""

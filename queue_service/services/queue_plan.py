@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Site, Visit
 from ..rules.calendar import zone
-from ..rules.estimate import Estimate, Forecast, forecast
+from ..rules.estimate import Estimate, Forecast, Situation, forecast
 from ..rules.lifecycle import Status
 from ..rules.next_visit import CallPolicy
 from ..rules.service_times import ServiceTime
@@ -73,8 +73,9 @@ def build(uow: UnitOfWork, session: Session, site: Site, now: datetime) -> Queue
     waiting = {v.id: v for v in active if v.status == Status.WAITING}
     outlook = uow.memo.forecast(site.id, site.version, now)
     if outlook is None or {c.visit_id for c, _ in outlook.order} != waiting.keys():
-        outlook = _forecast(uow, session, site, now, active)
-        remember(uow, site, now, outlook)
+        situation = _situation(session, site, now, active)
+        outlook = _forecast(uow, session, site, now, situation)
+        remember(uow, site, now, outlook, situation)
     seen: dict[int, int] = {}
     planned = []
     for c, estimate in outlook.order:
@@ -93,18 +94,43 @@ def build(uow: UnitOfWork, session: Session, site: Site, now: datetime) -> Queue
     )
 
 
-def remembered(uow: UnitOfWork, site: Site, now: datetime) -> Forecast | None:
-    """The forecast of the site's current version, if this process worked it out lately."""
-    return uow.memo.forecast(site.id, site.version, now)
+def arrival(uow: UnitOfWork, session: Session, site: Site, visit: Visit) -> PlannedVisit:
+    """A visit that has just arrived (its change counted by `uow.touch`): its place and
+    estimate, inside the writer's site lock.
+
+    A walk-in is planned without loading the queue when this process remembers the site as
+    it was just before (the lock means nothing else changed since): an ordinary walk-in
+    joins the end of its service's queue, which is what the forecast before it calls a
+    newcomer; a priority one is planned from the situation before, joined by it. Either way
+    the situation after it is remembered for the next arrival. Anything else is planned
+    afresh."""
+    now, before = visit.arrived_at, site.version - 1
+    situation = uow.memo.situation(site.id, before, now)
+    if visit.kind != "walk_in" or situation is None:
+        return build(uow, session, site, now).planned(visit)
+    situation = situation.joined_by(queries.candidate(visit))
+    outlook = uow.memo.forecast(site.id, before, now)
+    if outlook is not None and not visit.priority:
+        remember(uow, site, now, None, situation)
+        ahead = sum(1 for c, _ in outlook.order if c.service_id == visit.service_id)
+        return PlannedVisit(visit, outlook.newcomer.get(visit.service_id), position=ahead + 1)
+    outlook = _forecast(uow, session, site, now, situation)
+    remember(uow, site, now, outlook, situation)
+    same_service = [c.visit_id for c, _ in outlook.order if c.service_id == visit.service_id]
+    estimate = next(e for c, e in outlook.order if c.visit_id == visit.id)
+    return PlannedVisit(visit, estimate, position=same_service.index(visit.id) + 1)
 
 
-def remember(uow: UnitOfWork, site: Site, now: datetime, outlook: Forecast) -> None:
-    """Keep a forecast for the site's version, once that version is committed."""
+def remember(
+    uow: UnitOfWork, site: Site, now: datetime, outlook: Forecast | None, situation: Situation
+) -> None:
+    """Keep a version's forecast (if worked out) and situation, once that version is
+    committed."""
     site_id, version = site.id, site.version
     if uow.is_writing:
-        uow.after_commit(lambda: uow.memo.keep_forecast(site_id, version, now, outlook))
+        uow.after_commit(lambda: uow.memo.keep_forecast(site_id, version, now, outlook, situation))
     else:
-        uow.memo.keep_forecast(site_id, version, now, outlook)
+        uow.memo.keep_forecast(site_id, version, now, outlook, situation)
 
 
 def service_times(
@@ -119,16 +145,24 @@ def service_times(
     return times
 
 
+def _situation(session: Session, site: Site, now: datetime, active: list[Visit]) -> Situation:
+    return Situation(
+        desks=tuple(queries.desk_states(site, active, queries.current_starts(session, active))),
+        waiting=tuple(queries.candidate(v) for v in active if v.status == Status.WAITING),
+        rota=tuple(queries.rota(session, site, now)),
+        expected=tuple(queries.expected_appointments(session, site, now)),
+    )
+
+
 def _forecast(
-    uow: UnitOfWork, session: Session, site: Site, now: datetime, active: list[Visit]
+    uow: UnitOfWork, session: Session, site: Site, now: datetime, situation: Situation
 ) -> Forecast:
-    waiting = [queries.candidate(v) for v in active if v.status == Status.WAITING]
     return forecast(
         now,
-        queries.desk_states(site, active, queries.current_starts(session, active)),
-        waiting,
+        situation.desks,
+        situation.waiting,
         service_times(uow, session, site, now),
         queries.policy_for(site),
-        rota=queries.rota(session, site, now),
-        expected=queries.expected_appointments(session, site, now),
+        rota=situation.rota,
+        expected=situation.expected,
     )

@@ -107,21 +107,6 @@ def leave(uow: UnitOfWork, token: str) -> dict[str, Any]:
     return body
 
 
-def _as_newcomer(uow: UnitOfWork, site: Site, visit: Visit) -> queue_plan.PlannedVisit | None:
-    """An ordinary walk-in joins the end of its service's queue, so the forecast of the queue
-    just before it (if this process has it) already says where it stands: the newcomer's
-    estimate, behind everyone waiting for its service. None when that cannot be used."""
-    if visit.kind != "walk_in" or visit.priority:
-        return None
-    before = queue_plan.remembered(uow, site, visit.arrived_at)
-    if before is None:
-        return None
-    ahead = sum(1 for c, _ in before.order if c.service_id == visit.service_id)
-    return queue_plan.PlannedVisit(
-        visit=visit, estimate=before.newcomer.get(visit.service_id), position=ahead + 1
-    )
-
-
 def _check_can_check_in(appointment: Appointment, site: Site, now: datetime) -> None:
     if appointment.status == "checked_in":
         raise Conflict("this appointment has already checked in", code="already_checked_in")
@@ -156,10 +141,8 @@ def _arrive(
     """Log the arrival, fix the estimate the customer is shown, and describe the visit."""
     session.add(VisitEvent(visit=visit, type=Action.ARRIVE, at=visit.arrived_at, actor=actor.label))
     session.flush()
-    entry = _as_newcomer(uow, site, visit)
     uow.touch(site)
-    if entry is None:
-        entry = queue_plan.build(uow, session, site, visit.arrived_at).planned(visit)
+    entry = queue_plan.arrival(uow, session, site, visit)
     if entry.estimate is not None:
         visit.estimate_at_issue_s = entry.estimate.wait_s
         visit.estimate_at_issue_low_s = entry.estimate.low_s

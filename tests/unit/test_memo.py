@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from queue_service.rules.estimate import Estimate, Forecast
+from queue_service.rules.estimate import DeskState, Estimate, Forecast, Situation
 from queue_service.rules.next_visit import Candidate
 from queue_service.rules.service_times import default_time
 from queue_service.services.memo import BOARD_FRESH_S, FORECAST_FRESH_S, Memo
@@ -32,6 +32,16 @@ def test_an_older_version_never_replaces_a_newer_one() -> None:
     memo.keep_forecast(7, version=4, at=NOW, forecast=FORECAST)
     memo.keep_forecast(7, version=3, at=NOW, forecast=Forecast(order=[], newcomer={}))
     assert memo.forecast(7, 4, NOW) == FORECAST
+
+
+def test_a_situation_is_kept_with_or_without_its_forecast() -> None:
+    memo = Memo()
+    situation = Situation(desks=(DeskState(1, frozenset({1}), True),), waiting=())
+    memo.keep_forecast(7, version=3, at=NOW, forecast=None, situation=situation)
+    assert memo.situation(7, 3, NOW + timedelta(seconds=1)) == situation
+    assert memo.forecast(7, 3, NOW) is None
+    assert memo.situation(7, 2, NOW) is None
+    assert memo.situation(7, 3, NOW + timedelta(seconds=FORECAST_FRESH_S + 1)) is None
 
 
 def test_service_times_are_kept_per_hour_until_a_visit_finishes() -> None:
