@@ -32,7 +32,15 @@ def close_ended_day(uow: UnitOfWork, site: Site) -> int:
     """Inside a write transaction holding the site lock: close every visit still waiting or
     called from a day that has ended, as of the moment its day ended. Returns how many."""
     session, now = uow.session, uow.now()
+    began = queries.day_began(site, now)
+    if uow.memo.swept(site.id) == began:
+        # Nothing was left when this process looked since the day began, and nothing can be
+        # since: every later arrival belongs to this day (a transfer back into an ended day's
+        # queue is refused).
+        return 0
     leftovers = queries.ended_day_visits(session, site, now)
+    if not leftovers:
+        uow.memo.keep_swept(site.id, began)
     for visit in leftovers:
         ended = min(now, queries.day_ends(site, visit.arrived_at))
         _close(uow, session, site, visit, ended, SYSTEM, "day_ended")

@@ -1,6 +1,6 @@
 """What a process remembers between requests to spare the hot path: each site's latest
-forecast and situation (what the estimator was told), by site version, and its learned
-service times.
+forecast and situation (what the estimator was told), by site version, its learned
+service times, and the day it last found nothing left from an ended day.
 
 A forecast is remembered only for a committed version, and a version is committed once per
 site (writers are serialised on the site row), so a forecast found under the site's current
@@ -41,6 +41,7 @@ class Memo:
         self._forecasts: dict[int, _Remembered] = {}
         self._times: dict[int, tuple[datetime, int, dict[int, ServiceTime]]] = {}
         self._boards: dict[int, tuple[int, datetime, dict[str, Any]]] = {}
+        self._swept: dict[int, datetime] = {}
         self._lock = threading.Lock()
 
     def forecast(self, site_id: int, version: int, now: datetime) -> Forecast | None:
@@ -95,6 +96,14 @@ class Memo:
         """Remember a committed version's public board (never changed after this)."""
         with self._lock:
             self._boards[site_id] = (version, at, board)
+
+    def swept(self, site_id: int) -> datetime | None:
+        """The start of the site's day at the last look that found no visit left waiting or
+        called from an ended day."""
+        return self._swept.get(site_id)
+
+    def keep_swept(self, site_id: int, day_began: datetime) -> None:
+        self._swept[site_id] = day_began
 
     def times(self, site_id: int, hour: int, now: datetime) -> dict[int, ServiceTime] | None:
         """The site's service times for local `hour`, if remembered recently."""

@@ -108,12 +108,20 @@ def arrival(uow: UnitOfWork, session: Session, site: Site, visit: Visit) -> Plan
     situation = uow.memo.situation(site.id, before, now)
     if visit.kind != "walk_in" or situation is None:
         return build(uow, session, site, now).planned(visit)
-    situation = situation.joined_by(queries.candidate(visit))
     outlook = uow.memo.forecast(site.id, before, now)
     if outlook is not None and not visit.priority:
-        remember(uow, site, now, None, situation)
-        ahead = sum(1 for c, _ in outlook.order if c.service_id == visit.service_id)
-        return PlannedVisit(visit, outlook.newcomer.get(visit.service_id), position=ahead + 1)
+        # Once committed, the visit has its id (it is written with its estimate, at once).
+        site_id, version, before_it = site.id, site.version, situation
+        uow.after_commit(
+            lambda: uow.memo.keep_forecast(
+                site_id, version, now, None, before_it.joined_by(queries.candidate(visit))
+            )
+        )
+        service_id = visit.service.id  # not yet in `service_id`: the visit is not written
+        ahead = sum(1 for c, _ in outlook.order if c.service_id == service_id)
+        return PlannedVisit(visit, outlook.newcomer.get(service_id), position=ahead + 1)
+    session.flush()
+    situation = situation.joined_by(queries.candidate(visit))
     outlook = _forecast(uow, session, site, now, situation)
     remember(uow, site, now, outlook, situation)
     same_service = [c.visit_id for c, _ in outlook.order if c.service_id == visit.service_id]

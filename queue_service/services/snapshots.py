@@ -49,7 +49,7 @@ def board(uow: UnitOfWork, actor: Actor, site_slug: str) -> dict[str, Any]:
         if (kept := uow.memo.board(site.id, site.version, now)) is not None:
             return kept
         plan = queue_plan.build(uow, session, site, now)
-        snapshot = _board(session, plan)
+        snapshot = _board(session, plan, _header(session, plan))
         uow.memo.keep_board(site.id, site.version, now, snapshot)
         return snapshot
 
@@ -60,7 +60,7 @@ def staff_queue(uow: UnitOfWork, actor: Actor, site_slug: str) -> dict[str, Any]
         site = queries.site_by_slug(session, site_slug)
         queries.require(actor, Permission.VIEW_QUEUE, site.id)
         plan = queue_plan.build(uow, session, site, uow.now())
-        return _staff(session, plan)
+        return _staff(session, plan, _header(session, plan))
 
 
 def version(uow: UnitOfWork, site_slug: str) -> int:
@@ -91,9 +91,10 @@ def live(uow: UnitOfWork, site_slug: str, *, tokens: Collection[str], views: boo
             visits.update((v.token, v) for v in queries.visits_by_token(session, site.id, wanted))
         board = staff = None
         if views:
-            board = _board(session, plan)
+            header = _header(session, plan)
+            board = _board(session, plan, header)
             uow.memo.keep_board(site.id, site.version, plan.now, board)
-            staff = _staff(session, plan)
+            staff = _staff(session, plan, header)
         return LivePush(
             site_slug=site.slug,
             board=board,
@@ -126,7 +127,7 @@ def _header(session: Session, plan: queue_plan.QueuePlan) -> dict[str, Any]:
     }
 
 
-def _board(session: Session, plan: queue_plan.QueuePlan) -> dict[str, Any]:
+def _board(session: Session, plan: queue_plan.QueuePlan, header: dict[str, Any]) -> dict[str, Any]:
     # A visit still being served from an ended day stays at its desk for staff, but the lobby
     # must not show its number beside today's ticket with the same number.
     at_desks = sorted(
@@ -139,7 +140,7 @@ def _board(session: Session, plan: queue_plan.QueuePlan) -> dict[str, Any]:
         reverse=True,
     )
     return {
-        **_header(session, plan),
+        **header,
         "calling": [_call_line(v, v.called_at, status=v.status) for v in at_desks],
         "recent": _recent_calls(session, plan.site.id, plan.day_began),
         "services": _service_waits(plan),
@@ -222,7 +223,7 @@ def _appointments_due(session: Session, plan: queue_plan.QueuePlan) -> list[dict
     return due
 
 
-def _staff(session: Session, plan: queue_plan.QueuePlan) -> dict[str, Any]:
+def _staff(session: Session, plan: queue_plan.QueuePlan, header: dict[str, Any]) -> dict[str, Any]:
     appointments: list[dict[str, Any]] = []
     walk_ins: list[dict[str, Any]] = []
     for entry in plan.waiting:
@@ -243,7 +244,7 @@ def _staff(session: Session, plan: queue_plan.QueuePlan) -> dict[str, Any]:
         if v.greeted_at is None and v.status == Status.WAITING
     ]
     return {
-        **_header(session, plan),
+        **header,
         "appointments": appointments,
         "walk_ins": walk_ins,
         "desks": [

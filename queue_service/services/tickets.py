@@ -140,13 +140,14 @@ def _arrive(
 ) -> dict[str, Any]:
     """Log the arrival, fix the estimate the customer is shown, and describe the visit."""
     session.add(VisitEvent(visit=visit, type=Action.ARRIVE, at=visit.arrived_at, actor=actor.label))
-    session.flush()
     uow.touch(site)
     entry = queue_plan.arrival(uow, session, site, visit)
     if entry.estimate is not None:
         visit.estimate_at_issue_s = entry.estimate.wait_s
         visit.estimate_at_issue_low_s = entry.estimate.low_s
         visit.estimate_at_issue_high_s = entry.estimate.high_s
+    # Usually the visit is written here, estimate and all (a plan of the queue wrote it first).
+    session.flush()
     uow.emit(
         VisitChanged(site_id=site.id, site_slug=site.slug, visit_id=visit.id, token=visit.token)
     )
