@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 SETTLE_POLL_S = 0.05
 # Within a burst of changes a site's snapshots are built at most this often, and never more
 # often than their last build took (so building never takes more than half the process).
-BUILD_GAP_S = 0.05
+BUILD_GAP_S = 0.1
 
 
 class LivePublisher:
