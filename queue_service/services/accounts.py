@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..errors import Conflict, Invalid, NotAuthenticated
 from ..events import SessionEnded
@@ -204,7 +204,8 @@ def _signed_in_user(session: Session, staff: StaffSession | None) -> StaffUser |
     """The session's user while the session lasts: active, and not signed out since."""
     if staff is None:
         return None
-    user = session.get(StaffUser, staff.user_id)
+    # Every staff request asks: one query for the user and their sites, not two.
+    user = session.get(StaffUser, staff.user_id, options=[joinedload(StaffUser.sites)])
     if user is None or not user.active or user.session_generation != staff.generation:
         return None
     return user
