@@ -12,7 +12,7 @@ dropped at once when this process completes or transfers a visit there."""
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -56,6 +56,19 @@ class Memo:
             order=[(c, _aged(e, age)) for c, e in kept.forecast.order],
             newcomer={s: _aged(e, age) for s, e in kept.forecast.newcomer.items()},
         )
+
+    def newcomer(
+        self, site_id: int, version: int, now: datetime, service_id: int
+    ) -> tuple[Estimate | None, int] | None:
+        """What the forecast at `version` tells a walk-in for the service (aged to `now`), and
+        how many wait for it already; None unless that forecast is remembered and fresh. (An
+        arrival needs only this: `forecast` would age every waiting visit's estimate.)"""
+        kept = self._fresh(site_id, version, now)
+        if kept is None or kept.forecast is None:
+            return None
+        ahead = sum(1 for c, _ in kept.forecast.order if c.service_id == service_id)
+        age = (now - kept.at).total_seconds()
+        return _aged(kept.forecast.newcomer.get(service_id), age), ahead
 
     def situation(self, site_id: int, version: int, now: datetime) -> Situation | None:
         """What the estimator was told about the site at `version`, if remembered and fresh."""
@@ -129,8 +142,9 @@ class Memo:
 def _aged(estimate: Estimate | None, age_s: float) -> Estimate | None:
     if estimate is None:
         return None
-    return replace(
-        estimate,
+    if age_s == 0:
+        return estimate
+    return Estimate(
         wait_s=max(round(estimate.wait_s - age_s), 0),
         low_s=max(round(estimate.low_s - age_s), 0),
         high_s=max(round(estimate.high_s - age_s), 0),

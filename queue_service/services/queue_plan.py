@@ -108,8 +108,9 @@ def arrival(uow: UnitOfWork, session: Session, site: Site, visit: Visit) -> Plan
     situation = uow.memo.situation(site.id, before, now)
     if visit.kind != "walk_in" or situation is None:
         return build(uow, session, site, now).planned(visit)
-    outlook = uow.memo.forecast(site.id, before, now)
-    if outlook is not None and not visit.priority:
+    service_id = visit.service.id  # not yet in `service_id`: the visit is not written
+    told = None if visit.priority else uow.memo.newcomer(site.id, before, now, service_id)
+    if told is not None:
         # Once committed, the visit has its id (it is written with its estimate, at once).
         site_id, version, before_it = site.id, site.version, situation
         uow.after_commit(
@@ -117,14 +118,13 @@ def arrival(uow: UnitOfWork, session: Session, site: Site, visit: Visit) -> Plan
                 site_id, version, now, None, before_it.joined_by(queries.candidate(visit))
             )
         )
-        service_id = visit.service.id  # not yet in `service_id`: the visit is not written
-        ahead = sum(1 for c, _ in outlook.order if c.service_id == service_id)
-        return PlannedVisit(visit, outlook.newcomer.get(service_id), position=ahead + 1)
+        estimate, ahead = told
+        return PlannedVisit(visit, estimate, position=ahead + 1)
     session.flush()
     situation = situation.joined_by(queries.candidate(visit))
     outlook = _forecast(uow, session, site, now, situation)
     remember(uow, site, now, outlook, situation)
-    same_service = [c.visit_id for c, _ in outlook.order if c.service_id == visit.service_id]
+    same_service = [c.visit_id for c, _ in outlook.order if c.service_id == service_id]
     estimate = next(e for c, e in outlook.order if c.visit_id == visit.id)
     return PlannedVisit(visit, estimate, position=same_service.index(visit.id) + 1)
 

@@ -27,6 +27,14 @@ def test_a_forecast_is_found_only_for_its_version_and_ages_with_the_clock() -> N
     assert memo.forecast(7, 3, NOW + timedelta(seconds=FORECAST_FRESH_S + 1)) is None
 
 
+def test_an_arrival_is_told_the_aged_newcomer_estimate_and_how_many_wait_before_it() -> None:
+    memo = Memo()
+    memo.keep_forecast(7, version=3, at=NOW, forecast=FORECAST)
+    assert memo.newcomer(7, 3, NOW + timedelta(seconds=10), 1) == (Estimate(890, 0, 1190), 1)
+    assert memo.newcomer(7, 3, NOW, 2) == (None, 0)
+    assert memo.newcomer(7, 4, NOW, 1) is None
+
+
 def test_an_older_version_never_replaces_a_newer_one() -> None:
     memo = Memo()
     memo.keep_forecast(7, version=4, at=NOW, forecast=FORECAST)
