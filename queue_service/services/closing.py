@@ -60,6 +60,9 @@ def close_due(uow: UnitOfWork) -> None:
             s.id for s in session.scalars(select(Site)) if queries.ended_day_visits(session, s, now)
         ]
     for site_id in due:
+        # What this read found outranks a look of this process that found nothing: another
+        # process may have committed an arrival of the ended day just after that look.
+        uow.memo.forget_swept(site_id)
         with uow.writing():
             uow.lock_site(site_id)  # closes what the ended day left
             uow.commit()

@@ -118,6 +118,10 @@ class Memo:
     def keep_swept(self, site_id: int, day_began: datetime) -> None:
         self._swept[site_id] = day_began
 
+    def forget_swept(self, site_id: int) -> None:
+        """Look again at the next write: leftovers were found that the last look missed."""
+        self._swept.pop(site_id, None)
+
     def times(self, site_id: int, hour: int, now: datetime) -> dict[int, ServiceTime] | None:
         """The site's service times for local `hour`, if remembered recently."""
         with self._lock:
