@@ -25,6 +25,9 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "onestop_session",
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    # The cookie is re-signed only when it changes (its "last used" minute, api/security.py),
+    # not on every request.
+    "SESSION_REFRESH_EACH_REQUEST": False,
     "PASSWORD_HASH_METHOD": DEFAULT_METHOD,
     # A staff session unused this long ends (api/security.py).
     "STAFF_IDLE_MIN": 30,

@@ -105,6 +105,18 @@ def test_a_session_left_idle_ends_and_one_in_use_goes_on(
     assert reception.get(f"{API}/auth/me").status_code == 401
 
 
+def test_a_session_in_use_is_re_signed_once_a_minute_not_on_every_request(
+    reception: FlaskClient, clock: ManualClock
+) -> None:
+    """Rewriting "last used" on every request re-signed and re-sent the cookie each time."""
+    clock.advance(minutes=2)
+    assert "Set-Cookie" in reception.get(f"{API}/sites/bootle/queue").headers
+    clock.advance(seconds=30)
+    assert "Set-Cookie" not in reception.get(f"{API}/sites/bootle/queue").headers
+    clock.advance(seconds=30)
+    assert "Set-Cookie" in reception.get(f"{API}/sites/bootle/queue").headers
+
+
 def test_triage_adds_a_note_sets_needs_and_priority_and_logs_what_changed(
     app: Flask, reception: FlaskClient
 ) -> None:
