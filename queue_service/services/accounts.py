@@ -167,7 +167,7 @@ def logout(uow: UnitOfWork, staff: StaffSession) -> None:
 
 def actor_for(uow: UnitOfWork, *, staff: StaffSession | None, device_token: str | None) -> Actor:
     """Who is acting, from a session's user or a device's bearer token."""
-    with uow.reading() as session:
+    with uow.reading_one() as session:
         if device_token is not None:
             device = _live_device(session, device_token)
             if device is None:

@@ -76,17 +76,26 @@ class UnitOfWork:
         yield from self._transaction(write=False)
 
     @contextmanager
+    def reading_one(self) -> Iterator[Session]:
+        """A read of one statement, which is consistent on its own: on PostgreSQL it runs
+        without a transaction, saving the BEGIN and ROLLBACK round trips (who is asking is
+        read so on every request)."""
+        yield from self._transaction(write=False, one_statement=True)
+
+    @contextmanager
     def writing(self) -> Iterator[Session]:
         """A transaction that will write (on SQLite it takes the write lock up front)."""
         yield from self._transaction(write=True)
 
-    def _transaction(self, *, write: bool) -> Iterator[Session]:
+    def _transaction(self, *, write: bool, one_statement: bool = False) -> Iterator[Session]:
         self._events, self._after_commit, self._committed = [], [], False
         self.is_writing = write
         self._session = self._sessions()
         try:
             if write:
                 self._session.connection(execution_options={WRITE: True})
+            elif one_statement and self._session.get_bind().dialect.name == "postgresql":
+                self._session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             yield self._session
         finally:
             if not self._committed:
