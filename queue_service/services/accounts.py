@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..errors import Conflict, Invalid, NotAuthenticated
@@ -148,11 +148,16 @@ def check_pairing(uow: UnitOfWork, site_slug: str, kind: str, token: str | None)
         return Pairing(site.slug, site.name, site.public_board, token, problem)
 
 
-def _live_device(session: Session, token: str) -> Device | None:
-    device = session.scalars(
-        select(Device).where(Device.token_hash == hash_token(token))
-    ).one_or_none()
-    return device if device is not None and device.revoked_at is None else None
+# Every kiosk and display request shows its token: the device's plain columns, from a
+# statement built once.
+_LIVE_DEVICE = select(Device.id, Device.kind, Device.site_id).where(
+    Device.token_hash == bindparam("token_hash"), Device.revoked_at.is_(None)
+)
+
+
+def _live_device(session: Session, token: str) -> Row[int, str, int] | None:
+    """The unrevoked device holding the token (its id, kind and site id), if any."""
+    return session.execute(_LIVE_DEVICE, {"token_hash": hash_token(token)}).one_or_none()
 
 
 def logout(uow: UnitOfWork, staff: StaffSession) -> None:
