@@ -77,13 +77,15 @@ def on_subscribe(data: object = None, *extra: object) -> Ack:
         # Renewing a subscription adds nothing.
         if room not in held and len(held) >= MAX_SUBSCRIPTIONS:
             raise Invalid(f"at most {MAX_SUBSCRIPTIONS} subscriptions per connection")
-        actor = _actor()
         if kind == room_names.TICKET:
             snapshot = _join(room, lambda: tickets.ticket_status(uow(), key))
             _state().follow_ticket(key, snapshot["site"])
         elif kind == room_names.BOARD:
-            snapshot = _join(room, lambda: snapshots.board(uow(), actor, key), site=key)
+            # The board this process keeps for the site's version answers (services/memo.py);
+            # who is asking matters only for a private board.
+            snapshot = _join(room, lambda: snapshots.board(uow(), _actor, key), site=key)
         else:
+            actor = _actor()
             snapshot = _join(room, lambda: snapshots.staff_queue(uow(), actor, key), site=key)
     except QueueError as exc:
         return _refusal(exc)

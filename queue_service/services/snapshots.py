@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,12 +39,16 @@ def site_detail(uow: UnitOfWork, site_slug: str) -> dict[str, Any]:
         return {**views.site_detail(site), "open": _is_open(site, uow.now())}
 
 
-def board(uow: UnitOfWork, actor: Actor, site_slug: str) -> dict[str, Any]:
-    """The public snapshot the lobby screens draw: no names, notes or tokens."""
+def board(uow: UnitOfWork, actor: Actor | Callable[[], Actor], site_slug: str) -> dict[str, Any]:
+    """The public snapshot the lobby screens draw: no names, notes or tokens. The actor may be
+    given as a function that finds it, called only for a private board: a thousand screens
+    subscribing to a public one then cost one lookup fewer each."""
     with uow.reading() as session:
         site = queries.site_by_slug(session, site_slug)
         if not site.public_board:
-            queries.require(actor, Permission.VIEW_BOARD, site.id)
+            queries.require(
+                actor if isinstance(actor, Actor) else actor(), Permission.VIEW_BOARD, site.id
+            )
         now = uow.now()
         if (kept := uow.memo.board(site.id, site.version, now)) is not None:
             return kept
