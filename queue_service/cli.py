@@ -23,7 +23,7 @@ from .realtime import LivePublisher, day_end
 from .rules import periods
 from .rules.calendar import DAYS
 from .rules.permissions import DEVICE_ROLES, STAFF_ROLES, SYSTEM
-from .server import NoDelayHandler
+from .server import BACKLOG, NoDelayHandler
 from .services import (
     accounts,
     appointment_import,
@@ -306,7 +306,14 @@ def serve(host: str, port: int) -> None:
     app = create_app()
     day_end.start(app)
     click.echo(f"serving on http://{host}:{port}", err=True)
-    socketio.run(app, host=host, port=port, log_output=False, handler_class=NoDelayHandler)
+    socketio.run(
+        app,
+        host=host,
+        port=port,
+        log_output=False,
+        handler_class=NoDelayHandler,
+        backlog=BACKLOG,
+    )
 
 
 def _send_pushes(app: Flask) -> None:

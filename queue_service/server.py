@@ -6,6 +6,12 @@ import socket
 
 from gevent import pywsgi
 
+# Connections the kernel holds for the server before it accepts them (gunicorn's default).
+# gevent's own 128 overflowed when a thousand screens came back after a restart: the kernel
+# dropped the excess, whose clients tried again only after TCP's 1, 3, 7 s retransmission
+# timeouts (scripts/bench_reconnect.py; /proc/net/netstat ListenOverflows).
+BACKLOG = 2048
+
 
 class NoDelayHandler(pywsgi.WSGIHandler):
     """Turns Nagle's algorithm off on each accepted connection before serving it.
