@@ -36,6 +36,9 @@ import { io } from "./vendor/socket.io.esm.min.js";
  * @property {() => void} unsubscribe
  */
 
+/** The longest wait between two attempts to reconnect (socket.io-client's default: 5000). */
+const RECONNECT_DELAY_MAX_MS = 2000;
+
 /** The events the server pushes, with the subscription key each one belongs to. */
 const KEYS = {
   board: (board) => `board:${board.site.slug}`,
@@ -73,8 +76,13 @@ class Live {
   constructor(url, token, onState) {
     if (onState) this.#listeners.add(onState);
     // Socket.IO's default transports (long-polling, then upgrade to WebSocket) also get
-    // through proxies that refuse WebSocket; it retries for ever, with growing delays.
-    this.#socket = io(url, { auth: token ? { token } : undefined });
+    // through proxies that refuse WebSocket. It retries for ever, 1 s then 2 s apart (± half):
+    // its default of up to 5 s alone kept screens dark for seconds after a restarted server
+    // answered (scripts/bench_reconnect.py), and a refused attempt costs a server nothing.
+    this.#socket = io(url, {
+      auth: token ? { token } : undefined,
+      reconnectionDelayMax: RECONNECT_DELAY_MAX_MS,
+    });
     this.#socket.on("connect", () => this.#resubscribe());
     this.#socket.on("disconnect", (reason) => {
       if (reason === "io client disconnect") return this.#setState("offline");
