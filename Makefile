@@ -43,6 +43,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_live.py
+	$(BIN)/python scripts/bench_reconnect.py
 	$(BIN)/python scripts/bench_reports.py
 
 # BENCH_DAYS=2 (say) runs fewer simulated days per scenario for a quicker estimate bench.
