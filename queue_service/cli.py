@@ -23,7 +23,7 @@ from .realtime import LivePublisher, day_end
 from .rules import periods
 from .rules.calendar import DAYS
 from .rules.permissions import DEVICE_ROLES, STAFF_ROLES, SYSTEM
-from .server import BACKLOG, NoDelayHandler
+from .server import BACKLOG, NoDelayHandler, freeze_start_up
 from .services import (
     accounts,
     appointment_import,
@@ -305,6 +305,7 @@ def serve(host: str, port: int) -> None:
     """Run the gevent server with the API and Socket.IO."""
     app = create_app()
     day_end.start(app)
+    freeze_start_up()
     click.echo(f"serving on http://{host}:{port}", err=True)
     socketio.run(
         app,

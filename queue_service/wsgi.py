@@ -11,6 +11,7 @@ from gevent import monkey
 
 from .app import create_app
 from .realtime import day_end
+from .server import freeze_start_up
 
 if not monkey.is_module_patched("socket"):
     raise RuntimeError(
@@ -20,3 +21,4 @@ if not monkey.is_module_patched("socket"):
 
 app = create_app()
 day_end.start(app)
+freeze_start_up()
