@@ -37,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -228,7 +229,9 @@ async def serve_commands(
 class ClientPool:
     """The client worker processes, seen from the benchmark."""
 
-    def __init__(self, url: str, workers: int) -> None:
+    def __init__(self, url: str, workers: int, target: Callable[..., None] = run_worker) -> None:
+        """`target(worker, url, commands, reports)` runs each worker (bench_reconnect has its
+        own)."""
         # spawn: a fresh interpreter per worker, nothing inherited from this process's threads.
         context = multiprocessing.get_context("spawn")
         self.reports: multiprocessing.Queue[Report] = context.Queue()
@@ -238,7 +241,7 @@ class ClientPool:
         for worker in range(workers):
             ours, theirs = context.Pipe()
             process = context.Process(
-                target=run_worker, args=(worker, url, theirs, self.reports), daemon=True
+                target=target, args=(worker, url, theirs, self.reports), daemon=True
             )
             process.start()
             self.commands.append(ours)

@@ -28,7 +28,6 @@ subscriptions it served); and the client processes' CPU time, to tell which side
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 import queue
 import sys
@@ -36,7 +35,6 @@ import tempfile
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +42,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import requests
 import socketio
-from bench_live import BOARD, SERVICE, SITE, WORKERS, cpu_s, raise_open_files_limit
+from bench_live import (
+    BOARD,
+    SERVICE,
+    SITE,
+    WORKERS,
+    Added,
+    ClientPool,
+    Close,
+    Closed,
+    Quit,
+    cpu_s,
+    raise_open_files_limit,
+)
 from benchlib import machine, ms, percentile
 
 from tests.support.liveserver import LiveServer, reset_database
@@ -87,17 +97,6 @@ class Collect:
 
 
 @dataclass(frozen=True)
-class Close:
-    pass
-
-
-@dataclass(frozen=True)
-class Connected:
-    worker: int
-    failures: list[str]
-
-
-@dataclass(frozen=True)
 class Forgotten:
     worker: int
 
@@ -111,13 +110,8 @@ class Live:
     at: list[float | None]
 
 
-@dataclass(frozen=True)
-class Closed:
-    worker: int
-
-
-Command = Connect | Forget | Collect | Close
-Report = Connected | Forgotten | Live | Closed
+Command = Connect | Forget | Collect | Close | Quit
+Report = Added | Forgotten | Live | Closed
 
 
 class Screens:
@@ -130,7 +124,7 @@ class Screens:
         # Per client: when it was acknowledged with which version, since the last Forget.
         self.acks: list[dict[int, float]] = []
 
-    async def connect(self, command: Connect) -> Connected:
+    async def connect(self, command: Connect) -> Added:
         failures: list[str] = []
         for start in range(0, command.count, CONNECT_BATCH):
             size = min(CONNECT_BATCH, command.count - start)
@@ -138,7 +132,7 @@ class Screens:
                 *(self._connect(command) for _ in range(size)), return_exceptions=True
             )
             failures += [repr(r) for r in results if isinstance(r, BaseException)]
-        return Connected(self.worker, failures)
+        return Added(self.worker, failures)
 
     def forget(self) -> Forgotten:
         for acks in self.acks:
@@ -207,43 +201,16 @@ async def serve_commands(screens: Screens, commands: Connection, reports: Any) -
                 reports.put(await screens.collect(version, deadline))
             case Close():
                 reports.put(await screens.close())
-            case None:
+            case Quit() | None:
                 await screens.close()
                 return
 
 
-class Pool:
+class Pool(ClientPool):
     """The client worker processes, seen from the benchmark."""
 
     def __init__(self, url: str, workers: int) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.reports: Any = context.Queue()
-        self.commands: list[Connection] = []
-        self.processes: list[BaseProcess] = []
-        for worker in range(workers):
-            ours, theirs = context.Pipe()
-            process = context.Process(
-                target=run_worker, args=(worker, url, theirs, self.reports), daemon=True
-            )
-            process.start()
-            self.commands.append(ours)
-            self.processes.append(process)
-
-    def __enter__(self) -> Pool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for commands in self.commands:
-            commands.close()
-        for process in self.processes:
-            process.join(CLIENT_TIMEOUT_S + 5)
-            if process.is_alive():
-                process.terminate()
-                process.join()
-
-    @property
-    def pids(self) -> list[int]:
-        return [p.pid for p in self.processes if p.pid is not None]
+        super().__init__(url, workers, run_worker)
 
     def ask(self, commands: list[Command], timeout_s: float) -> list[Any]:
         for pipe, command in zip(self.commands, commands, strict=True):
