@@ -321,7 +321,7 @@ def run_worker(url: str, screens: list[Screen], pipe: Connection) -> None:
     async def serve() -> None:
         clients = Clients(url, screens)
         await clients.connect_all()
-        pipe.send("connected")
+        pipe.send(clients.failures)
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, pipe.recv)  # the run is over
         pipe.send(clients.heard())
@@ -469,7 +469,10 @@ def main() -> int:
         b = stack.enter_context(
             LiveServer(database, Path(tmp), seed=False, command=GUNICORN, **env)
         )
-        url = stack.enter_context(nginx(Path(tmp) / "nginx", [a.port, b.port]))
+        # Each client holds a connection to nginx and one from nginx to a process.
+        url = stack.enter_context(
+            nginx(Path(tmp) / "nginx", [a.port, b.port], connections=2 * CLIENTS + 1000)
+        )
         phones = int(CLIENTS * PHONE_SHARE)
         # The phones follow tickets that reception took before the start.
         reception = {
@@ -496,8 +499,11 @@ def main() -> int:
         t0 = time.monotonic()
         pipes = stack.enter_context(client_workers(url, screens))
         for pipe in pipes:
-            if not pipe.poll(600) or pipe.recv() != "connected":
+            if not pipe.poll(600):
                 print("a client worker did not connect its clients within 10 minutes")
+                return 1
+            if failed := pipe.recv():
+                print(f"{len(failed)} clients could not connect and subscribe, e.g. {failed[0]}")
                 return 1
         print(
             f"{CLIENTS} clients connected and subscribed in {time.monotonic() - t0:.1f} s; "

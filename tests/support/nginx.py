@@ -53,7 +53,7 @@ def site_config(listen_port: int, upstream_ports: Sequence[int]) -> str:
     )
 
 
-def nginx_config(work: Path, site: Path) -> str:
+def nginx_config(work: Path, site: Path, connections: int = 256) -> str:
     """The main nginx.conf a Debian host has, cut down: every file it writes under `work`."""
     # As root, nginx would hand its workers to `nobody`, who may not read the test's files.
     user = "user root;\n" if os.geteuid() == 0 else ""
@@ -64,13 +64,13 @@ def nginx_config(work: Path, site: Path) -> str:
     return (
         f"{user}daemon off;\nworker_processes 1;\npid {work / 'nginx.pid'};\n"
         f"error_log {work / 'error.log'} info;\n"
-        "events { worker_connections 256; }\n"
+        f"events {{ worker_connections {connections}; }}\n"
         f"http {{\n    access_log {work / 'access.log'};\n{temp}    include {site};\n}}\n"
     )
 
 
 @contextmanager
-def nginx(work: Path, upstream_ports: Sequence[int]) -> Iterator[str]:
+def nginx(work: Path, upstream_ports: Sequence[int], connections: int = 256) -> Iterator[str]:
     """nginx in the foreground in front of `upstream_ports`; yields its URL once it proxies
     /healthz, and stops it however the test ends."""
     assert NGINX is not None
@@ -79,7 +79,7 @@ def nginx(work: Path, upstream_ports: Sequence[int]) -> Iterator[str]:
     site = work / "onestop.conf"
     site.write_text(site_config(port, upstream_ports))
     conf = work / "nginx.conf"
-    conf.write_text(nginx_config(work, site))
+    conf.write_text(nginx_config(work, site, connections))
     url = f"http://127.0.0.1:{port}"
     log = work / "error.log"
     # -e: the error log from the first line on, before nginx has read the configuration.
